@@ -1,0 +1,53 @@
+"""Composition root: settings, the database, and the wiring of the three entry points.
+
+``create_app`` builds the ASGI application (JSON API under ``/api``, web pages elsewhere);
+``main`` runs the command-line program. Both hand the entry points a unit-of-work factory and
+a clock; nothing below this module reads the environment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from fastapi import FastAPI
+
+from partage.api.routes import install as install_api
+from partage.cli.main import run as run_cli
+from partage.services.context import UnitOfWorkFactory
+from partage.settings import Settings, load_settings
+from partage.storage.database import make_engine
+from partage.web.routes import install as install_web
+
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+def create_app(settings: Settings | None = None, *, clock: Clock = system_clock) -> FastAPI:
+    settings = settings or load_settings()
+    uow = UnitOfWorkFactory(make_engine(settings.database_url))
+    app = FastAPI(
+        title="partage",
+        summary="Contributive budgets under peer control, on a transparent double-entry ledger.",
+        version="0.1.0",
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.uow = uow
+    app.state.clock = clock
+    install_api(app)
+    install_web(app, secret_key=settings.secret_key, secure_cookies=settings.secure_cookies)
+    return app
+
+
+def main() -> None:
+    settings = load_settings()
+    run_cli(
+        uow_factory=lambda: UnitOfWorkFactory(make_engine(settings.database_url)),
+        clock=system_clock,
+        database_url=settings.database_url,
+    )

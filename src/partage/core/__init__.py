@@ -1,0 +1,1 @@
+"""Pure domain of partage: money, allocation, ledger, rounds. No I/O, no clock."""

@@ -1,0 +1,1 @@
+"""Use cases: each loads through repositories, calls the core, and persists in one unit of work."""

@@ -1,0 +1,147 @@
+"""Money in and out of the books: deposits, payouts, reversals, balances and the check."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from partage.core import chart
+from partage.core.claims import clean_text
+from partage.core.errors import InvalidInput, NotFound
+from partage.core.ledger import (
+    BookCheck,
+    RecordedEntry,
+    check_books,
+    entry,
+    reversal,
+    shown_balance,
+)
+from partage.core.money import Money, check_minor
+from partage.core.roles import Role, require_admin
+from partage.services.context import Actor, UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class Balance:
+    account: str
+    amount: Money
+    member_id: int | None
+
+
+def balances(uow: UnitOfWork, *, actor: Actor) -> list[Balance]:
+    """Every account's balance as members read it (money held by or owed to the account)."""
+    currency = actor.organization.currency
+    result = []
+    for (account, code), debit in sorted(uow.ledger.balances(actor.org_id).items()):
+        if code != currency.code:
+            continue
+        result.append(
+            Balance(
+                account,
+                Money(shown_balance(account, debit), currency),
+                chart.member_of_account(account),
+            )
+        )
+    return result
+
+
+def balance_of(uow: UnitOfWork, *, actor: Actor, account: str) -> Money:
+    currency = actor.organization.currency
+    debit = uow.ledger.balances(actor.org_id, prefix=account).get((account, currency.code), 0)
+    return Money(shown_balance(account, debit), currency)
+
+
+def deposit(
+    uow: UnitOfWork,
+    *,
+    actor: Actor,
+    amount: int,
+    memo: str,
+    now: datetime,
+    fund: str = "commons",
+    occurred_at: datetime | None = None,
+) -> RecordedEntry:
+    """Record money coming in (a grant, sales, gifts) into the commons fund or a project."""
+    require_admin(actor.role)
+    check_minor(amount)
+    account = chart.parse_redirect(fund)
+    if account.startswith("member:"):
+        raise InvalidInput("deposit.bad_fund", "deposit into 'commons' or 'project:<name>'", "fund")
+    recorded = uow.ledger.append(
+        actor.org_id,
+        entry(
+            occurred_at=occurred_at or now,
+            cause="deposit",
+            memo=clean_text(memo, field="memo", limit=500),
+            postings=[
+                (chart.BANK, amount, actor.organization.currency.code),
+                (account, -amount, actor.organization.currency.code),
+            ],
+        ),
+        now=now,
+    )
+    uow.commit()
+    return recorded
+
+
+def pay_member(
+    uow: UnitOfWork, *, actor: Actor, member_id: int, amount: int, reference: str, now: datetime
+) -> RecordedEntry:
+    """Mark an amount owed to a member as paid out (bank transfer, cash…), with its reference."""
+    require_admin(actor.role)
+    check_minor(amount)
+    if uow.community.member(actor.org_id, member_id) is None:
+        raise NotFound("member.not_found", f"no member #{member_id}", field="member")
+    ref = clean_text(reference, field="reference", limit=200)
+    account = chart.member_account(member_id)
+    owed = balance_of(uow, actor=actor, account=account)
+    if amount > owed.minor:
+        raise InvalidInput(
+            "payout.exceeds_owed",
+            f"member #{member_id} is owed {owed}, less than the payout",
+            field="amount",
+        )
+    code = actor.organization.currency.code
+    recorded = uow.ledger.append(
+        actor.org_id,
+        entry(
+            occurred_at=now,
+            cause=f"payout:{member_id}",
+            memo=f"paid out: {ref}",
+            postings=[(account, amount, code), (chart.BANK, -amount, code)],
+        ),
+        now=now,
+    )
+    uow.commit()
+    return recorded
+
+
+def reverse_entry(
+    uow: UnitOfWork, *, actor: Actor, seq: int, reason: str, now: datetime
+) -> RecordedEntry:
+    """Cancel an entry by posting its exact opposite; the original stays in the books."""
+    require_admin(actor.role)
+    why = clean_text(reason, field="reason", limit=500)
+    original = next((e for e in uow.ledger.journal(actor.org_id) if e.seq == seq), None)
+    if original is None:
+        raise NotFound("ledger.entry_not_found", f"no entry #{seq}", field="seq")
+    if any(e.entry.reverses == seq for e in uow.ledger.journal(actor.org_id)):
+        raise InvalidInput("ledger.already_reversed", f"entry #{seq} is already reversed", "seq")
+    recorded = uow.ledger.append(
+        actor.org_id,
+        reversal(original, occurred_at=now, memo=f"reversal of #{seq}: {why}"),
+        now=now,
+    )
+    uow.commit()
+    return recorded
+
+
+def journal(uow: UnitOfWork, *, actor: Actor, account: str | None = None) -> list[RecordedEntry]:
+    return uow.ledger.journal(actor.org_id, account_prefix=account)
+
+
+def check(uow: UnitOfWork, *, actor: Actor) -> BookCheck:
+    """Re-verify balance, numbering and the hash chain of the organization's whole journal."""
+    if actor.role not in (Role.ADMIN, Role.MEMBER, Role.OBSERVER):
+        raise NotFound("organization.not_found", "no such organization")
+    return check_books(uow.ledger.journal(actor.org_id))

@@ -1,0 +1,124 @@
+"""Recorded contributions: bulk insert and filtered listing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Connection, Row, func, insert, select, update
+
+from partage.core.community import Contribution
+from partage.storage import tables as t
+
+
+@dataclass(frozen=True, slots=True)
+class NewContribution:
+    member_id: int
+    activity: str
+    occurred_on: date
+    hours: Decimal | None
+    quantity: Decimal | None
+    description: str
+    link: str | None
+
+
+def _contribution(row: Row[tuple[object, ...]]) -> Contribution:
+    m = row._mapping
+    hundredths = m["hours_hundredths"]
+    return Contribution(
+        id=m["id"],
+        member_id=m["member_id"],
+        activity=m["activity"],
+        occurred_on=m["occurred_on"],
+        hours=None if hundredths is None else Decimal(hundredths) / 100,
+        quantity=None if m["quantity"] is None else Decimal(m["quantity"]),
+        description=m["description"],
+        link=m["link"],
+        recorded_at=m["recorded_at"],
+    )
+
+
+class ContributionRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def reserve_ids(self, org_id: int, count: int) -> list[int]:
+        """Take ``count`` consecutive ids in one statement (bulk imports)."""
+        last = self.conn.execute(
+            update(t.counters)
+            .where(t.counters.c.organization_id == org_id, t.counters.c.kind == "contribution")
+            .values(value=t.counters.c.value + count)
+            .returning(t.counters.c.value)
+        ).scalar_one()
+        return list(range(int(last) - count + 1, int(last) + 1))
+
+    def add_many(
+        self, org_id: int, items: list[NewContribution], *, by: int, now: datetime
+    ) -> list[int]:
+        if not items:
+            return []
+        ids = self.reserve_ids(org_id, len(items))
+        self.conn.execute(
+            insert(t.contributions),
+            [
+                {
+                    "organization_id": org_id,
+                    "id": new_id,
+                    "member_id": item.member_id,
+                    "activity": item.activity,
+                    "occurred_on": item.occurred_on,
+                    "hours_hundredths": None if item.hours is None else int(item.hours * 100),
+                    "quantity": None if item.quantity is None else str(item.quantity),
+                    "description": item.description,
+                    "link": item.link,
+                    "recorded_at": now,
+                    "recorded_by": by,
+                }
+                for new_id, item in zip(ids, items, strict=True)
+            ],
+        )
+        return ids
+
+    def get(self, org_id: int, contribution_id: int) -> Contribution | None:
+        row = self.conn.execute(
+            select(t.contributions).where(
+                t.contributions.c.organization_id == org_id,
+                t.contributions.c.id == contribution_id,
+            )
+        ).first()
+        return _contribution(row) if row else None
+
+    def find(
+        self,
+        org_id: int,
+        *,
+        member_id: int | None = None,
+        activity: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        limit: int = 500,
+    ) -> list[Contribution]:
+        c = t.contributions.c
+        query = select(t.contributions).where(c.organization_id == org_id)
+        if member_id is not None:
+            query = query.where(c.member_id == member_id)
+        if activity:
+            query = query.where(func.lower(c.activity) == activity.lower())
+        if since is not None:
+            query = query.where(c.occurred_on >= since)
+        if until is not None:
+            query = query.where(c.occurred_on <= until)
+        rows = self.conn.execute(
+            query.order_by(c.occurred_on.desc(), c.id.desc()).limit(limit)
+        ).all()
+        return [_contribution(r) for r in rows]
+
+    def activities(self, org_id: int) -> list[str]:
+        rows = self.conn.execute(
+            select(t.contributions.c.activity)
+            .where(t.contributions.c.organization_id == org_id)
+            .distinct()
+            .order_by(t.contributions.c.activity)
+        ).all()
+        return [r[0] for r in rows]

@@ -1,0 +1,143 @@
+"""The journal: append an entry under the organization's lock, read it back, sum balances.
+
+Appending takes the organization row ``FOR UPDATE`` (PostgreSQL) or the database write lock
+(SQLite, ``BEGIN IMMEDIATE``), reads the head of the hash chain, and writes the entry with
+the next number and its hash. The entry is checked for balance by the core type before, and
+by PostgreSQL's deferred trigger at commit.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from sqlalchemy import Connection, func, insert, select, update
+
+from partage.core.errors import NotFound
+from partage.core.ledger import Entry, Posting, RecordedEntry, entry_hash, imbalance
+from partage.storage import tables as t
+
+
+class LedgerRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def append(self, org_id: int, item: Entry, *, now: datetime) -> RecordedEntry:
+        why = imbalance(item.postings)
+        assert why is None, why
+        head = self.conn.execute(
+            select(t.organizations.c.ledger_seq, t.organizations.c.ledger_head)
+            .where(t.organizations.c.id == org_id)
+            .with_for_update()
+        ).first()
+        if head is None:
+            raise NotFound("organization.unknown", "no such organization")
+        seq = int(head.ledger_seq) + 1
+        digest = entry_hash(head.ledger_head, seq, item)
+        self.conn.execute(
+            insert(t.ledger_entries).values(
+                organization_id=org_id,
+                seq=seq,
+                occurred_at=item.occurred_at,
+                recorded_at=now,
+                cause=item.cause,
+                memo=item.memo,
+                reverses=item.reverses,
+                prev_hash=head.ledger_head,
+                hash=digest,
+            )
+        )
+        self.conn.execute(
+            insert(t.ledger_postings),
+            [
+                {
+                    "organization_id": org_id,
+                    "entry_seq": seq,
+                    "line": line,
+                    "account": p.account,
+                    "currency": p.currency,
+                    "amount": p.amount,
+                }
+                for line, p in enumerate(item.postings, start=1)
+            ],
+        )
+        self.conn.execute(
+            update(t.organizations)
+            .where(t.organizations.c.id == org_id)
+            .values(ledger_seq=seq, ledger_head=digest)
+        )
+        return RecordedEntry(seq=seq, entry=item, prev_hash=head.ledger_head, hash=digest)
+
+    def journal(
+        self, org_id: int, *, cause_prefix: str | None = None, account_prefix: str | None = None
+    ) -> list[RecordedEntry]:
+        """Entries in order. The postings are read raw: a broken entry is shown, not refused."""
+        query = select(t.ledger_entries).where(t.ledger_entries.c.organization_id == org_id)
+        if cause_prefix:
+            query = query.where(t.ledger_entries.c.cause.startswith(cause_prefix))
+        if account_prefix:
+            seqs = select(t.ledger_postings.c.entry_seq).where(
+                t.ledger_postings.c.organization_id == org_id,
+                t.ledger_postings.c.account.startswith(account_prefix),
+            )
+            query = query.where(t.ledger_entries.c.seq.in_(seqs))
+        entries = self.conn.execute(query.order_by(t.ledger_entries.c.seq)).all()
+        postings: dict[int, list[Posting]] = defaultdict(list)
+        p_query = select(t.ledger_postings).where(t.ledger_postings.c.organization_id == org_id)
+        if entries and (cause_prefix or account_prefix):
+            p_query = p_query.where(t.ledger_postings.c.entry_seq.in_([e.seq for e in entries]))
+        for row in self.conn.execute(
+            p_query.order_by(t.ledger_postings.c.entry_seq, t.ledger_postings.c.line)
+        ):
+            postings[row.entry_seq].append(_raw_posting(row.account, row.amount, row.currency))
+        return [
+            RecordedEntry(
+                seq=e.seq,
+                entry=_raw_entry(
+                    e.occurred_at, e.cause, e.memo, tuple(postings[e.seq]), e.reverses
+                ),
+                prev_hash=e.prev_hash,
+                hash=e.hash,
+            )
+            for e in entries
+        ]
+
+    def balances(self, org_id: int, *, prefix: str | None = None) -> dict[tuple[str, str], int]:
+        """Debit sums per (account, currency), computed by the database."""
+        p = t.ledger_postings.c
+        query = (
+            select(p.account, p.currency, func.sum(p.amount))
+            .where(p.organization_id == org_id)
+            .group_by(p.account, p.currency)
+        )
+        if prefix:
+            query = query.where(p.account.startswith(prefix))
+        return {(r[0], r[1]): int(r[2]) for r in self.conn.execute(query)}
+
+    def entries_for_cause(self, org_id: int, cause: str) -> list[RecordedEntry]:
+        return [e for e in self.journal(org_id, cause_prefix=cause) if e.entry.cause == cause]
+
+
+def _raw_posting(account: str, amount: int, currency: str) -> Posting:
+    # Bypass validation so that a zero or malformed stored posting is reported by the check.
+    posting = object.__new__(Posting)
+    object.__setattr__(posting, "account", account)
+    object.__setattr__(posting, "amount", int(amount))
+    object.__setattr__(posting, "currency", currency)
+    return posting
+
+
+def _raw_entry(
+    occurred_at: datetime,
+    cause: str,
+    memo: str,
+    postings: tuple[Posting, ...],
+    reverses: int | None,
+) -> Entry:
+    item = object.__new__(Entry)
+    object.__setattr__(item, "occurred_at", occurred_at)
+    object.__setattr__(item, "cause", cause)
+    object.__setattr__(item, "memo", memo)
+    object.__setattr__(item, "postings", postings)
+    object.__setattr__(item, "reverses", reverses)
+    return item

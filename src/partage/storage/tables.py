@@ -1,0 +1,317 @@
+"""The schema. Every table of an organization's data carries ``organization_id`` first in its
+primary key, so that a large deployment can distribute tables by organization. Ids inside an
+organization come from its own counters (claim #12 of this collective), not global sequences.
+
+Money columns are BIGINT minor units; hours are BIGINT hundredths; decimals that are not
+money (weights, quantities) are exact text.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from partage.storage.types import UtcDateTime
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+Id = BigInteger().with_variant(Integer(), "sqlite")
+Stamp = UtcDateTime()
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("email", String(254), nullable=False, unique=True),
+    Column("display_name", String(200), nullable=False),
+    Column("password_hash", String(255), nullable=True),
+    Column("locale", String(8), nullable=True),
+    Column("created_at", Stamp, nullable=False),
+)
+
+organizations = Table(
+    "organizations",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("slug", String(64), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("currency_code", String(12), nullable=False),
+    Column("currency_decimals", Integer, nullable=False),
+    Column("legal_form", String(20), nullable=False),
+    Column("public_page", Boolean, nullable=False, default=False),
+    Column("created_at", Stamp, nullable=False),
+    # The last journal entry's number and hash: the head of the hash chain. Updating it under
+    # the row lock is what serializes an organization's ledger appends.
+    Column("ledger_seq", BigInteger, nullable=False, default=0),
+    Column("ledger_head", String(64), nullable=False),
+)
+
+counters = Table(
+    "counters",
+    metadata,
+    Column("organization_id", Id, primary_key=True),
+    Column("kind", String(32), primary_key=True),
+    Column("value", BigInteger, nullable=False, default=0),
+    ForeignKeyConstraint(["organization_id"], ["organizations.id"]),
+)
+
+colleges = Table(
+    "colleges",
+    metadata,
+    Column("organization_id", Id, primary_key=True),
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("name", String(200), nullable=False),
+    Column("weight", String(40), nullable=False),
+    UniqueConstraint("organization_id", "name", name="uq_colleges_org_name"),
+    ForeignKeyConstraint(["organization_id"], ["organizations.id"]),
+)
+
+members = Table(
+    "members",
+    metadata,
+    Column("organization_id", Id, primary_key=True),
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("college_id", BigInteger, nullable=True),
+    Column("user_id", Id, nullable=True),
+    Column("joined_at", Stamp, nullable=False),
+    UniqueConstraint("organization_id", "user_id", name="uq_members_org_user"),
+    ForeignKeyConstraint(["organization_id"], ["organizations.id"]),
+    ForeignKeyConstraint(["user_id"], ["users.id"]),
+    ForeignKeyConstraint(
+        ["organization_id", "college_id"], ["colleges.organization_id", "colleges.id"]
+    ),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("organization_id", Id, primary_key=True),
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("member_id", BigInteger, nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("label", String(200), nullable=False),
+    Column("created_at", Stamp, nullable=False),
+    Column("revoked_at", Stamp, nullable=True),
+    ForeignKeyConstraint(
+        ["organization_id", "member_id"], ["members.organization_id", "members.id"]
+    ),
+)
+
+contributions = Table(
+    "contributions",
+    metadata,
+    Column("organization_id", Id, primary_key=True),
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("member_id", BigInteger, nullable=False),
+    Column("activity", String(100), nullable=False),
+    Column("occurred_on", Date, nullable=False),
+    Column("hours_hundredths", BigInteger, nullable=True),
+    Column("quantity", String(40), nullable=True),
+    Column("description", Text, nullable=False),
+    Column("link", Text, nullable=True),
+    Column("recorded_at", Stamp, nullable=False),
+    Column("recorded_by", BigInteger, nullable=False),
+    ForeignKeyConstraint(
+        ["organization_id", "member_id"], ["members.organization_id", "members.id"]
+    ),
+    Index("ix_contributions_org_member", "organization_id", "member_id", "occurred_on"),
+)
+
+rounds = Table(
+    "rounds",
+    metadata,
+    Column("organization_id", Id, primary_key=True),
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("name", String(200), nullable=False),
+    Column("envelope", BigInteger, nullable=False),
+    Column("rolled_in", BigInteger, nullable=False, default=0),
+    Column("window_seconds", BigInteger, nullable=False),
+    Column("policy", String(20), nullable=False),
+    Column("unspent_rule", String(20), nullable=False),
+    Column("rates", Text, nullable=False, default="[]"),
+    Column("status", String(20), nullable=False),
+    Column("opened_at", Stamp, nullable=False),
+    Column("opened_by", BigInteger, nullable=False),
+    Column("closed_at", Stamp, nullable=True),
+    Column("closed_by", BigInteger, nullable=True),
+    Column("closing_report", Text, nullable=True),
+    ForeignKeyConstraint(["organization_id"], ["organizations.id"]),
+)
+
+missions = Table(
+    "missions",
+    metadata,
+    Column("organization_id", Id, primary_key=True),
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("round_id", BigInteger, nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("steward_id", BigInteger, nullable=True),
+    Column("envelope", BigInteger, nullable=False),
+    ForeignKeyConstraint(["organization_id", "round_id"], ["rounds.organization_id", "rounds.id"]),
+)
+
+claims = Table(
+    "claims",
+    metadata,
+    Column("organization_id", Id, primary_key=True),
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("round_id", BigInteger, nullable=False),
+    Column("origin_round_id", BigInteger, nullable=False),
+    Column("member_id", BigInteger, nullable=False),
+    Column("mission_id", BigInteger, nullable=True),
+    Column("amount", BigInteger, nullable=False),
+    Column("hours_hundredths", BigInteger, nullable=True),
+    Column("justification", Text, nullable=False),
+    Column("disposition", String(20), nullable=False),
+    Column("redirect_to", String(200), nullable=True),
+    Column("declared_at", Stamp, nullable=False),
+    Column("window_ends_at", Stamp, nullable=False),
+    Column("withdrawn_at", Stamp, nullable=True),
+    # Set when the claim's round closes: settled (granted ≥ 0) or carried to the next round.
+    Column("settled_in_round", BigInteger, nullable=True),
+    Column("granted", BigInteger, nullable=True),
+    Column("carried", Boolean, nullable=False, default=False),
+    ForeignKeyConstraint(["organization_id", "round_id"], ["rounds.organization_id", "rounds.id"]),
+    ForeignKeyConstraint(
+        ["organization_id", "member_id"], ["members.organization_id", "members.id"]
+    ),
+    Index("ix_claims_org_round", "organization_id", "round_id"),
+)
+
+claim_contributions = Table(
+    "claim_contributions",
+    metadata,
+    Column("organization_id", Id, primary_key=True),
+    Column("claim_id", BigInteger, primary_key=True),
+    Column("contribution_id", BigInteger, primary_key=True),
+    ForeignKeyConstraint(["organization_id", "claim_id"], ["claims.organization_id", "claims.id"]),
+    ForeignKeyConstraint(
+        ["organization_id", "contribution_id"],
+        ["contributions.organization_id", "contributions.id"],
+    ),
+)
+
+objections = Table(
+    "objections",
+    metadata,
+    Column("organization_id", Id, primary_key=True),
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("claim_id", BigInteger, nullable=False),
+    Column("objector_id", BigInteger, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("raised_at", Stamp, nullable=False),
+    Column("resolved_at", Stamp, nullable=True),
+    Column("resolution", String(20), nullable=True),
+    ForeignKeyConstraint(["organization_id", "claim_id"], ["claims.organization_id", "claims.id"]),
+    Index("ix_objections_org_claim", "organization_id", "claim_id"),
+)
+
+# The append-only thread of a claim: declared, objected, commented, amended, withdrawn…
+claim_events = Table(
+    "claim_events",
+    metadata,
+    Column("organization_id", Id, primary_key=True),
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("claim_id", BigInteger, nullable=False),
+    Column("kind", String(30), nullable=False),
+    Column("member_id", BigInteger, nullable=True),
+    Column("at", Stamp, nullable=False),
+    Column("body", Text, nullable=False, default=""),
+    Column("amount", BigInteger, nullable=True),
+    ForeignKeyConstraint(["organization_id", "claim_id"], ["claims.organization_id", "claims.id"]),
+    Index("ix_claim_events_org_claim", "organization_id", "claim_id"),
+)
+
+debts = Table(
+    "debts",
+    metadata,
+    Column("organization_id", Id, primary_key=True),
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("member_id", BigInteger, nullable=False),
+    Column("claim_id", BigInteger, nullable=False),
+    Column("round_id", BigInteger, nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("outstanding", BigInteger, nullable=False),
+    Column("created_at", Stamp, nullable=False),
+)
+
+payouts = Table(
+    "payouts",
+    metadata,
+    Column("organization_id", Id, primary_key=True),
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("member_id", BigInteger, nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("reference", String(200), nullable=False),
+    Column("paid_at", Stamp, nullable=False),
+    Column("entry_seq", BigInteger, nullable=False),
+    Column("recorded_by", BigInteger, nullable=False),
+)
+
+ledger_entries = Table(
+    "ledger_entries",
+    metadata,
+    Column("organization_id", Id, primary_key=True),
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("occurred_at", Stamp, nullable=False),
+    Column("recorded_at", Stamp, nullable=False),
+    Column("cause", String(100), nullable=False),
+    Column("memo", Text, nullable=False),
+    Column("reverses", BigInteger, nullable=True),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    ForeignKeyConstraint(["organization_id"], ["organizations.id"]),
+    Index("ix_ledger_entries_cause", "organization_id", "cause"),
+)
+
+ledger_postings = Table(
+    "ledger_postings",
+    metadata,
+    Column("organization_id", Id, primary_key=True),
+    Column("entry_seq", BigInteger, primary_key=True),
+    Column("line", Integer, primary_key=True, autoincrement=False),
+    Column("account", String(200), nullable=False),
+    Column("currency", String(12), nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    ForeignKeyConstraint(
+        ["organization_id", "entry_seq"], ["ledger_entries.organization_id", "ledger_entries.seq"]
+    ),
+    Index("ix_ledger_postings_account", "organization_id", "account"),
+)
+
+COUNTER_KINDS = (
+    "college",
+    "member",
+    "api_token",
+    "contribution",
+    "round",
+    "mission",
+    "claim",
+    "objection",
+    "claim_event",
+    "debt",
+    "payout",
+)

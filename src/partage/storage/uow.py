@@ -1,0 +1,69 @@
+"""The unit of work: one connection, one transaction, the only place that commits.
+
+``with uow:`` opens a transaction; leaving the block without ``uow.commit()`` rolls it back,
+so a use case that raises half-way writes nothing.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import Connection, Engine
+
+from partage.storage.community_repo import CommunityRepository
+from partage.storage.contributions_repo import ContributionRepository
+from partage.storage.ledger_repo import LedgerRepository
+from partage.storage.rounds_repo import RoundRepository
+
+
+class UnitOfWork:
+    community: CommunityRepository
+    contributions: ContributionRepository
+    rounds: RoundRepository
+    ledger: LedgerRepository
+
+    def __init__(self, engine: Engine, *, readonly: bool = False) -> None:
+        self.engine = engine
+        self.readonly = readonly
+        self._conn: Connection | None = None
+
+    def __enter__(self) -> Self:
+        conn = self.engine.connect()
+        if self.readonly:
+            conn = conn.execution_options(sqlite_begin="DEFERRED")
+        conn.begin()
+        self._conn = conn
+        self.community = CommunityRepository(conn)
+        self.contributions = ContributionRepository(conn)
+        self.rounds = RoundRepository(conn, self.community)
+        self.ledger = LedgerRepository(conn)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        assert self._conn is not None
+        try:
+            if self._conn.in_transaction():
+                self._conn.rollback()
+        finally:
+            self._conn.close()
+            self._conn = None
+
+    def commit(self) -> None:
+        assert self._conn is not None
+        self._conn.commit()
+
+
+class UnitOfWorkFactory:
+    """Makes units of work on one engine; the entry points hold one of these."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def __call__(self, *, readonly: bool = False) -> UnitOfWork:
+        return UnitOfWork(self.engine, readonly=readonly)
