@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
 
 from partage.core.community import LegalForm
 from partage.core.currency import iso_currency
@@ -20,7 +21,7 @@ from partage.services.accounts import find_or_create_user
 from partage.services.context import Actor, acting
 from partage.services.ledger import deposit
 from partage.services.organizations import add_college, add_member, create_organization
-from partage.storage.database import make_engine
+from partage.storage.database import make_engine, normalize_url
 from partage.storage.migrate import upgrade
 from partage.storage.tables import metadata
 from partage.storage.uow import UnitOfWorkFactory
@@ -55,36 +56,46 @@ def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def _postgres_engine() -> Iterator[Engine | None]:
+def postgres_url() -> Iterator[str | None]:
+    """A fresh database of its own on the server PARTAGE_TEST_POSTGRES_URL names, so that
+    concurrent test runs never meet; dropped at the end."""
     if not POSTGRES_URL:
         yield None
         return
-    engine = make_engine(POSTGRES_URL)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
+    name = f"partage_test_{os.getpid()}"
+    server = make_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(normalize_url(POSTGRES_URL)).set(database=name).render_as_string(
+        hide_password=False
+    )
+    engine = make_engine(url)
     upgrade(engine)
-    yield engine
     engine.dispose()
+    yield url
+    with server.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    server.dispose()
 
 
-def database_url(tmp_path: Path, template: Path) -> str:
-    if POSTGRES_URL:
-        return POSTGRES_URL
-    target = tmp_path / "partage.db"
-    shutil.copy(template, target)
-    return f"sqlite:///{target}"
+BACKENDS = ["sqlite", "postgres"] if POSTGRES_URL else ["sqlite"]
 
 
-@pytest.fixture
-def db_url(
-    tmp_path: Path, _sqlite_template: Path, _postgres_engine: Engine | None
-) -> str:
-    if _postgres_engine is not None:
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path, _sqlite_template: Path) -> str:
+    """Each database test runs on SQLite, and on PostgreSQL too when it is configured."""
+    if request.param == "postgres":
+        url: str = request.getfixturevalue("postgres_url")
+        engine = make_engine(url)
         names = ", ".join(t.name for t in metadata.sorted_tables)
-        with _postgres_engine.begin() as conn:
+        with engine.begin() as conn:
             conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    return database_url(tmp_path, _sqlite_template)
+        engine.dispose()
+        return url
+    target = tmp_path / "partage.db"
+    shutil.copy(_sqlite_template, target)
+    return f"sqlite:///{target}"
 
 
 @pytest.fixture

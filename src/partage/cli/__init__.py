@@ -1,0 +1,1 @@
+"""The `partage` command-line program (Typer); `--json` on every command."""

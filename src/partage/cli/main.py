@@ -1,0 +1,64 @@
+"""The `partage` program: one sub-command group per domain, each calling services."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Annotated
+
+import typer
+
+from partage.cli import (
+    contribution_commands,
+    ledger_commands,
+    org_commands,
+    round_commands,
+    server_commands,
+)
+from partage.cli.context import CliContext
+from partage.services.context import UnitOfWorkFactory
+
+app = typer.Typer(
+    name="partage",
+    help="Share power and value: contributive budgets on a transparent double-entry ledger.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    acting_as: Annotated[
+        str | None,
+        typer.Option("--as", envvar="PARTAGE_AS", help="Email of the member who acts."),
+    ] = None,
+) -> None:
+    """partage — contributive budgets, peer control and a transparent ledger."""
+    assert isinstance(ctx.obj, CliContext)
+    ctx.obj.acting_as = acting_as
+
+
+app.add_typer(org_commands.org, name="org")
+app.add_typer(org_commands.member, name="member")
+app.add_typer(org_commands.college, name="college")
+app.add_typer(org_commands.user, name="user")
+app.add_typer(org_commands.token, name="token")
+app.add_typer(contribution_commands.contribution, name="contribution")
+app.add_typer(round_commands.round_app, name="round")
+app.add_typer(round_commands.claim, name="claim")
+app.add_typer(ledger_commands.ledger_app, name="ledger")
+server_commands.register(app)
+
+
+def run(
+    *,
+    uow_factory: Callable[[], UnitOfWorkFactory],
+    clock: Callable[[], datetime],
+    database_url: str,
+    args: list[str] | None = None,
+) -> None:
+    app(
+        args=args,
+        obj=CliContext(make_uow=uow_factory, clock=clock, database_url=database_url),
+    )

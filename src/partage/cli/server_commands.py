@@ -1,0 +1,70 @@
+"""Starting partage: migrate the database, load the demo, serve the web app and API."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from partage.cli.context import cli_context
+from partage.cli.output import Json, emit, reporting
+from partage.services import database, demo
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("migrate")
+    def migrate(ctx: typer.Context, as_json: Json = False) -> None:
+        """Create or update the database schema."""
+        c = cli_context(ctx)
+        with reporting(as_json):
+            database.migrate(c.uow)
+            emit(
+                as_json,
+                {"migrated": True, "database": _safe(c.database_url)},
+                "database is up to date",
+            )
+
+    @app.command("demo")
+    def load_demo(ctx: typer.Context, as_json: Json = False) -> None:
+        """Load the demo community (a network of tiers-lieux) if it is not there yet."""
+        c = cli_context(ctx)
+        with reporting(as_json):
+            database.migrate(c.uow)
+            report = demo.load(c.uow, now=c.clock())
+            emit(
+                as_json,
+                report,
+                f"demo {'loaded' if report.created else 'already present'}: /o/{report.slug} — "
+                f"sign in as {report.admin_email} / {report.password}",
+            )
+
+    @app.command("serve")
+    def serve(
+        ctx: typer.Context,
+        host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+        port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+        with_demo: Annotated[
+            bool, typer.Option("--demo/--no-demo", help="Load the demo community first.")
+        ] = False,
+        workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    ) -> None:
+        """Migrate, optionally load the demo, and serve the web pages and the API."""
+        import uvicorn
+
+        c = cli_context(ctx)
+        with reporting(False):
+            database.migrate(c.uow)
+            if with_demo:
+                report = demo.load(c.uow, now=c.clock())
+                if report.created:
+                    typer.echo(f"demo loaded: sign in as {report.admin_email} / {report.password}")
+        typer.echo(f"partage serves http://{host}:{port} (API docs at /api/docs)")
+        uvicorn.run("partage.app:create_app", factory=True, host=host, port=port, workers=workers)
+
+
+def _safe(url: str) -> str:
+    head, sep, tail = url.partition("@")
+    if not sep:
+        return url
+    scheme, _, _ = head.partition("://")
+    return f"{scheme}://***@{tail}"
