@@ -1,0 +1,83 @@
+"""The database itself refuses what the ledger forbids, whoever writes."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError
+
+from partage.core.ledger import entry_hash
+from partage.services import ledger
+from tests.conftest import Community
+
+
+def _org(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(text("SELECT id FROM organizations")).scalar_one())
+
+
+def test_postgres_refuses_an_unbalanced_entry_written_straight_in(
+    engine: Engine, community: Community
+) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("the deferred balance trigger is PostgreSQL's; SQLite relies on the core check")
+    org = _org(engine)
+    with pytest.raises(DBAPIError, match="unbalanced"), engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO ledger_entries (organization_id, seq, occurred_at, recorded_at, cause,"
+                " memo, prev_hash, hash) VALUES (:o, 99, now(), now(), 'forged', '', 'x', 'y')"
+            ),
+            {"o": org},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO ledger_postings (organization_id, entry_seq, line, account,"
+                " currency, amount) VALUES (:o, 99, 1, 'bank', 'EUR', 100),"
+                " (:o, 99, 2, 'member:2', 'EUR', -90)"
+            ),
+            {"o": org},
+        )
+    with engine.connect() as conn:
+        assert (
+            conn.execute(text("SELECT count(*) FROM ledger_entries WHERE seq = 99")).scalar() == 0
+        )
+
+
+def test_ledger_rows_cannot_be_updated_or_deleted(engine: Engine, community: Community) -> None:
+    for statement in (
+        "UPDATE ledger_postings SET amount = amount + 1",
+        "DELETE FROM ledger_entries",
+    ):
+        with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
+            conn.execute(text(statement))
+
+
+def test_ledger_check_finds_a_tampered_amount(engine: Engine, community: Community) -> None:
+    c = community
+    with c.uow() as u:
+        ledger.deposit(u, actor=c.admin, amount=5_000, memo="dons", now=c.clock())
+    with engine.begin() as conn:
+        # Someone with raw database access lifts the guard and edits history.
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("ALTER TABLE ledger_postings DISABLE TRIGGER USER"))
+        else:
+            conn.execute(text("DROP TRIGGER ledger_postings_no_update"))
+        conn.execute(
+            text("UPDATE ledger_postings SET amount = 9000 WHERE entry_seq = 2 AND amount = 5000")
+        )
+        conn.execute(
+            text("UPDATE ledger_postings SET amount = -9000 WHERE entry_seq = 2 AND amount = -5000")
+        )
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("ALTER TABLE ledger_postings ENABLE TRIGGER USER"))
+    with c.uow(readonly=True) as u:
+        result = ledger.check(u, actor=c.admin)
+    assert [(p.seq, p.code) for p in result.problems] == [(2, "ledger.tampered")]
+
+
+def test_hashes_stored_match_the_core_hash(community: Community) -> None:
+    c = community
+    with c.uow(readonly=True) as u:
+        journal = ledger.journal(u, actor=c.admin)
+    assert journal and all(entry_hash(e.prev_hash, e.seq, e.entry) == e.hash for e in journal)
