@@ -67,8 +67,10 @@ def postgres_url() -> Iterator[str | None]:
     with server.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(normalize_url(POSTGRES_URL)).set(database=name).render_as_string(
-        hide_password=False
+    url = (
+        make_url(normalize_url(POSTGRES_URL))
+        .set(database=name)
+        .render_as_string(hide_password=False)
     )
     engine = make_engine(url)
     upgrade(engine)

@@ -40,7 +40,13 @@ def open_round(
 def declare(c: Community, who, round_id: int, amount: int, **kw) -> int:  # type: ignore[no-untyped-def]
     with c.uow() as u:
         return rounds.declare_claim(
-            u, actor=who, round_id=round_id, amount=amount, justification="animation", now=c.clock(), **kw
+            u,
+            actor=who,
+            round_id=round_id,
+            amount=amount,
+            justification="animation",
+            now=c.clock(),
+            **kw,
         ).id
 
 
@@ -51,7 +57,9 @@ def close(c: Community, round_id: int):  # type: ignore[no-untyped-def]
 
 def owed(c: Community, who) -> int:  # type: ignore[no-untyped-def]
     with c.uow(readonly=True) as u:
-        return ledger.balance_of(u, actor=c.admin, account=chart.member_account(who.member.id)).minor
+        return ledger.balance_of(
+            u, actor=c.admin, account=chart.member_account(who.member.id)
+        ).minor
 
 
 def test_claims_fit_the_envelope_and_each_member_is_owed_their_claim(community: Community) -> None:
@@ -65,7 +73,9 @@ def test_claims_fit_the_envelope_and_each_member_is_owed_their_claim(community: 
     assert closing.unspent == 300_000
     assert owed(c, c.bruno) == 120_000 and owed(c, c.chloe) == 80_000
     with c.uow(readonly=True) as u:
-        assert ledger.balance_of(u, actor=c.admin, account=chart.COMMONS).minor == 1_000_000 - 200_000
+        assert (
+            ledger.balance_of(u, actor=c.admin, account=chart.COMMONS).minor == 1_000_000 - 200_000
+        )
         assert ledger.check(u, actor=c.admin).ok
 
 
@@ -107,11 +117,19 @@ def test_in_order_serves_claims_by_acceptance_time(community: Community) -> None
     c.clock.advance(days=8)
     with c.uow() as u:
         rounds.withdraw_objection(
-            u, actor=c.chloe, claim_id=first, objection_id=claim.claim.objections[0].id, now=c.clock()
+            u,
+            actor=c.chloe,
+            claim_id=first,
+            objection_id=claim.claim.objections[0].id,
+            now=c.clock(),
         )
     closing = close(c, r)
     granted = {o.member_id: o.granted for o in closing.claims}
-    assert granted == {c.chloe.member.id: 50_000, c.dario.member.id: 20_000, c.bruno.member.id: 30_000}
+    assert granted == {
+        c.chloe.member.id: 50_000,
+        c.dario.member.id: 20_000,
+        c.bruno.member.id: 30_000,
+    }
     assert late
 
 
@@ -127,7 +145,10 @@ def test_debt_policy_records_the_excess_and_pays_it_first_next_round(community: 
     with c.uow(readonly=True) as u:
         debt = ledger.balance_of(u, actor=c.admin, account=chart.debt_account(c.chloe.member.id))
         assert debt.minor == 30_000
-        assert rounds.given_by(u, actor=c.admin, member_id=c.chloe.member.id).debts_outstanding == 30_000
+        assert (
+            rounds.given_by(u, actor=c.admin, member_id=c.chloe.member.id).debts_outstanding
+            == 30_000
+        )
     r2 = open_round(c, envelope=100_000, policy=Policy.DEBT)
     declare(c, c.dario, r2, 90_000)
     c.clock.advance(days=8)
@@ -137,7 +158,10 @@ def test_debt_policy_records_the_excess_and_pays_it_first_next_round(community: 
     assert [o.new_debt for o in closing2.claims] == [20_000]
     assert owed(c, c.chloe) == 50_000
     with c.uow(readonly=True) as u:
-        assert ledger.balance_of(u, actor=c.admin, account=chart.debt_account(c.chloe.member.id)).minor == 0
+        assert (
+            ledger.balance_of(u, actor=c.admin, account=chart.debt_account(c.chloe.member.id)).minor
+            == 0
+        )
         assert ledger.check(u, actor=c.admin).ok
 
 
@@ -170,7 +194,10 @@ def test_claims_under_objection_move_to_the_next_round(community: Community) -> 
         view = rounds.view_round(u, actor=c.admin, round_id=r2, now=c.clock())
         assert [r.id for r in view.claims] == [disputed]
         assert view.statuses[disputed] is ClaimStatus.UNDER_OBJECTION
-        kinds = [e.kind for e in rounds.view_claim(u, actor=c.admin, claim_id=disputed, now=c.clock()).events]
+        kinds = [
+            e.kind
+            for e in rounds.view_claim(u, actor=c.admin, claim_id=disputed, now=c.clock()).events
+        ]
     assert kinds == ["declared", "objected", "carried_out", "carried_in"]
 
 
@@ -179,17 +206,26 @@ def test_amending_resolves_objections_and_restarts_the_window(community: Communi
     r = open_round(c)
     claim_id = declare(c, c.bruno, r, 100_000)
     with c.uow() as u:
-        rounds.object_to_claim(u, actor=c.chloe, claim_id=claim_id, reason="c'est beaucoup", now=c.clock())
+        rounds.object_to_claim(
+            u, actor=c.chloe, claim_id=claim_id, reason="c'est beaucoup", now=c.clock()
+        )
     with c.uow() as u:
-        rounds.comment(u, actor=c.bruno, claim_id=claim_id, body="3 jours de chantier", now=c.clock())
+        rounds.comment(
+            u, actor=c.bruno, claim_id=claim_id, body="3 jours de chantier", now=c.clock()
+        )
     c.clock.advance(days=3)
     with c.uow() as u:
-        amended = rounds.amend_claim(u, actor=c.bruno, claim_id=claim_id, amount=60_000, note="ok", now=c.clock())
+        amended = rounds.amend_claim(
+            u, actor=c.bruno, claim_id=claim_id, amount=60_000, note="ok", now=c.clock()
+        )
     assert amended.claim.status(c.clock()) is ClaimStatus.IN_WINDOW
     assert amended.claim.window_ends_at == c.clock() + WEEK
     c.clock.advance(days=5)
     with c.uow(readonly=True) as u:
-        assert rounds.view_claim(u, actor=c.admin, claim_id=claim_id, now=c.clock()).status is ClaimStatus.IN_WINDOW
+        assert (
+            rounds.view_claim(u, actor=c.admin, claim_id=claim_id, now=c.clock()).status
+            is ClaimStatus.IN_WINDOW
+        )
     c.clock.advance(days=3)
     closing = close(c, r)
     assert [o.granted for o in closing.claims] == [60_000]
@@ -200,9 +236,18 @@ def test_waive_and_redirect_are_value_given(community: Community) -> None:
     r = open_round(c)
     waived = declare(c, c.bruno, r, 30_000)
     declare(c, c.chloe, r, 20_000, disposition=Disposition.REDIRECT, redirect_to="project:jardin")
-    declare(c, c.dario, r, 10_000, disposition=Disposition.REDIRECT, redirect_to=f"member:{c.bruno.member.id}")
+    declare(
+        c,
+        c.dario,
+        r,
+        10_000,
+        disposition=Disposition.REDIRECT,
+        redirect_to=f"member:{c.bruno.member.id}",
+    )
     with c.uow() as u:
-        rounds.dispose_claim(u, actor=c.bruno, claim_id=waived, disposition=Disposition.WAIVE, now=c.clock())
+        rounds.dispose_claim(
+            u, actor=c.bruno, claim_id=waived, disposition=Disposition.WAIVE, now=c.clock()
+        )
     c.clock.advance(days=8)
     close(c, r)
     with c.uow(readonly=True) as u:
@@ -237,10 +282,24 @@ def test_payout_marks_owed_amounts_as_paid(community: Community) -> None:
     c.clock.advance(days=8)
     close(c, r)
     with c.uow() as u:
-        ledger.pay_member(u, actor=c.admin, member_id=c.bruno.member.id, amount=100_000, reference="VIR-001", now=c.clock())
+        ledger.pay_member(
+            u,
+            actor=c.admin,
+            member_id=c.bruno.member.id,
+            amount=100_000,
+            reference="VIR-001",
+            now=c.clock(),
+        )
     assert owed(c, c.bruno) == 20_000
     with c.uow() as u, pytest.raises(InvalidInput) as err:
-        ledger.pay_member(u, actor=c.admin, member_id=c.bruno.member.id, amount=30_000, reference="VIR-002", now=c.clock())
+        ledger.pay_member(
+            u,
+            actor=c.admin,
+            member_id=c.bruno.member.id,
+            amount=30_000,
+            reference="VIR-002",
+            now=c.clock(),
+        )
     assert err.value.code == "payout.exceeds_owed"
 
 
@@ -254,30 +313,44 @@ def test_payout_marks_owed_amounts_as_paid(community: Community) -> None:
         ("bruno", "after_close", "round.closed"),
     ],
 )
-def test_bad_actions_are_refused_and_write_nothing(community: Community, who: str, action: str, code: str) -> None:
+def test_bad_actions_are_refused_and_write_nothing(
+    community: Community, who: str, action: str, code: str
+) -> None:
     c = community
     r = open_round(c)
     claim_id = declare(c, c.bruno, r, 10_000)
     actor = {"bruno": c.bruno, "chloe": c.chloe, "olga": c.observer}[who]
     with c.uow(readonly=True) as u:
-        before = len(ledger.journal(u, actor=c.admin)), len(rounds.view_round(u, actor=c.admin, round_id=r, now=c.clock()).claims)
+        before = (
+            len(ledger.journal(u, actor=c.admin)),
+            len(rounds.view_round(u, actor=c.admin, round_id=r, now=c.clock()).claims),
+        )
     with pytest.raises((InvalidInput, Forbidden, Conflict)) as err, c.uow() as u:
         if action == "own_objection":
             rounds.object_to_claim(u, actor=actor, claim_id=claim_id, reason="x", now=c.clock())
         elif action == "declare":
-            rounds.declare_claim(u, actor=actor, round_id=r, amount=1, justification="x", now=c.clock())
+            rounds.declare_claim(
+                u, actor=actor, round_id=r, amount=1, justification="x", now=c.clock()
+            )
         elif action == "close":
             rounds.close(u, actor=actor, round_id=r, now=c.clock())
         elif action == "late_objection":
-            rounds.object_to_claim(u, actor=actor, claim_id=claim_id, reason="x", now=c.clock() + WEEK)
+            rounds.object_to_claim(
+                u, actor=actor, claim_id=claim_id, reason="x", now=c.clock() + WEEK
+            )
         elif action == "after_close":
             rounds.close(u, actor=c.admin, round_id=r, now=c.clock())
             u.commit()
-            rounds.declare_claim(u, actor=actor, round_id=r, amount=1, justification="x", now=c.clock())
+            rounds.declare_claim(
+                u, actor=actor, round_id=r, amount=1, justification="x", now=c.clock()
+            )
     assert err.value.code == code
     if action != "after_close":
         with c.uow(readonly=True) as u:
-            after = len(ledger.journal(u, actor=c.admin)), len(rounds.view_round(u, actor=c.admin, round_id=r, now=c.clock()).claims)
+            after = (
+                len(ledger.journal(u, actor=c.admin)),
+                len(rounds.view_round(u, actor=c.admin, round_id=r, now=c.clock()).claims),
+            )
         assert after == before
 
 
