@@ -11,12 +11,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
 from partage.core.community import LegalForm
 from partage.core.currency import iso_currency
 from partage.core.roles import Role
+from partage.services import accounts
 from partage.services.accounts import find_or_create_user
 from partage.services.context import Actor, acting
 from partage.services.ledger import deposit
@@ -27,6 +29,16 @@ from partage.storage.tables import metadata
 from partage.storage.uow import UnitOfWorkFactory
 
 POSTGRES_URL = os.environ.get("PARTAGE_TEST_POSTGRES_URL")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _quick_password_hashing() -> Iterator[None]:
+    """Argon2 with its lightest parameters: the same algorithm and checks, a test-suite's speed."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+        )
+        yield
 
 
 @dataclass
