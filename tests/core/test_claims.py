@@ -186,3 +186,36 @@ def test_no_closing_creates_or_destroys_money(
     assert sorted((o.claim_id, o.granted) for o in again.claims) == sorted(
         (o.claim_id, o.granted) for o in closing.claims
     )
+
+
+def test_each_outcome_says_why() -> None:
+    late = T0 + timedelta(hours=1)
+    claims = [
+        claim(member=1, amount=60_000, claim_id=1),
+        consent.declare(claim_id=2, member_id=2, amount=60_000, now=late, window=WEEK),
+        consent.declare(
+            claim_id=3, member_id=3, amount=10_000, now=late + timedelta(hours=1), window=WEEK
+        ),
+        consent.declare(
+            claim_id=4,
+            member_id=4,
+            amount=5_000,
+            now=late,
+            window=WEEK,
+            disposition=Disposition.WAIVE,
+        ),
+    ]
+    now = T0 + WEEK * 2
+    in_order = close_round(
+        envelope=100_000, missions={}, claims=claims, debts=[], policy=Policy.IN_ORDER, now=now
+    )
+    assert [(o.claim_id, o.granted, o.reason) for o in in_order.claims] == [
+        (1, 60_000, "full"),
+        (2, 40_000, "partly_served"),
+        (4, 0, "waived"),
+        (3, 0, "envelope_exhausted"),
+    ]
+    pro_rata = close_round(
+        envelope=100_000, missions={}, claims=claims, debts=[], policy=Policy.PRO_RATA, now=now
+    )
+    assert {o.reason for o in pro_rata.claims} == {"scaled", "waived"}

@@ -160,7 +160,7 @@ def close(ctx: typer.Context, slug: Slug, round_id: int, as_json: Json = False) 
                 debt = f", debt {Money(o.new_debt, cur)}" if o.new_debt else ""
                 typer.echo(
                     f"  claim #{o.claim_id}: asked {Money(o.requested, cur)}, "
-                    f"granted {Money(o.granted, cur)}{debt}"
+                    f"granted {Money(o.granted, cur)}{debt} ({o.reason.replace('_', ' ')})"
                 )
             for d in closing.debts:
                 typer.echo(

@@ -28,6 +28,16 @@ from partage.core.claims import Claim, ClaimStatus, Disposition
 from partage.core.errors import InvalidInput
 
 
+class Reason(StrEnum):
+    """Why a claim got what it got — the first line of each member's explanation."""
+
+    FULL = "full"  # the pot covered the claim
+    SCALED = "scaled"  # pro rata: pot / claimed of the claim
+    PARTLY_SERVED = "partly_served"  # in order: the pot ran out during this claim
+    ENVELOPE_EXHAUSTED = "envelope_exhausted"  # in order: the pot was empty when its turn came
+    WAIVED = "waived"  # the claimant took nothing
+
+
 class Policy(StrEnum):
     PRO_RATA = "pro_rata"
     IN_ORDER = "in_order"
@@ -66,6 +76,7 @@ class ClaimOutcome:
     disposition: Disposition
     redirect_to: str | None
     accepted_at: datetime
+    reason: str = "full"
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +137,16 @@ def _serve_in_order(capacity: int, amounts: Sequence[int]) -> list[int]:
     return granted
 
 
+def _reason(policy: Policy, disposition: Disposition, paying: int, granted: int) -> str:
+    if disposition is Disposition.WAIVE:
+        return Reason.WAIVED.value
+    if granted == paying:
+        return Reason.FULL.value
+    if policy is Policy.PRO_RATA:
+        return Reason.SCALED.value
+    return Reason.PARTLY_SERVED.value if granted else Reason.ENVELOPE_EXHAUSTED.value
+
+
 def close_round(
     *,
     envelope: int,
@@ -183,6 +204,7 @@ def close_round(
                     disposition=claim.disposition,
                     redirect_to=claim.redirect_to,
                     accepted_at=at,
+                    reason=_reason(policy, claim.disposition, requested, got),
                 )
             )
         pots.append(PotReport(pot_id, capacity, sum(paying), sum(granted)))

@@ -471,6 +471,7 @@ def _report_json(closing: Closing, round_: Round) -> str:
                     "disposition": c.disposition.value,
                     "redirect_to": c.redirect_to,
                     "accepted_at": c.accepted_at.isoformat(),
+                    "reason": c.reason,
                 }
                 for c in closing.claims
             ],
