@@ -29,6 +29,7 @@ class RowError:
     line: int
     field: str | None
     message: str
+    code: str = "import.bad_row"
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,15 +204,26 @@ def import_csv(uow: UnitOfWork, *, actor: Actor, data: bytes, now: datetime) -> 
             for k, v in raw.items()
         }
         if None in raw:
-            errors.append(RowError(index, None, "this row has more cells than the header"))
+            errors.append(
+                RowError(
+                    index, None, "this row has more cells than the header", "import.extra_cells"
+                )
+            )
             continue
         who = row.get("member", "")
         member_id = int(who) if who.isdigit() and int(who) in by_id else by_name.get(who.lower())
         if member_id is None:
-            errors.append(RowError(index, "member", f"no member '{who}'"))
+            errors.append(RowError(index, "member", f"no member '{who}'", "import.unknown_member"))
             continue
         if member_id != actor.member.id and not require_admin_or_self:
-            errors.append(RowError(index, "member", "only an admin imports others' contributions"))
+            errors.append(
+                RowError(
+                    index,
+                    "member",
+                    "only an admin imports others' contributions",
+                    "contribution.other_member",
+                )
+            )
             continue
         try:
             items.append(
@@ -228,7 +240,7 @@ def import_csv(uow: UnitOfWork, *, actor: Actor, data: bytes, now: datetime) -> 
                 )
             )
         except DomainError as exc:
-            errors.append(RowError(index, exc.field, exc.message))
+            errors.append(RowError(index, exc.field, exc.message, exc.code))
     if errors:
         return ImportReport(0, tuple(errors))
     uow.contributions.add_many(actor.org_id, items, by=actor.member.id, now=now)

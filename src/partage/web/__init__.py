@@ -1,0 +1,1 @@
+"""Server-rendered web pages in French and English: each handler calls services."""

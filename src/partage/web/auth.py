@@ -1,0 +1,90 @@
+"""The home page, signing in and out.
+
+Signing in stores only the user's id in the signed session cookie, and renews the CSRF
+token so that a token seen before sign-in cannot be replayed after it.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from fastapi import APIRouter, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from partage.core.errors import DomainError
+from partage.services import accounts, organizations
+from partage.web import forms
+from partage.web.i18n import N_
+from partage.web.public import public_organizations
+from partage.web.rendering import (
+    SESSION_CSRF,
+    SESSION_USER,
+    WebRoute,
+    current_user_id,
+    flash,
+    form_error,
+    redirect,
+    render,
+    uow_factory,
+)
+
+router = APIRouter(route_class=WebRoute)
+
+
+@router.get("/")
+def home(request: Request) -> Response:
+    user_id = current_user_id(request)
+    with uow_factory(request)(readonly=True) as uow:
+        mine = organizations.my_organizations(uow, user_id=user_id) if user_id else []
+        public = public_organizations(uow)
+    return render(request, "home.html", {"mine": mine, "public": public})
+
+
+def _safe_next(target: str) -> str:
+    # Only same-site paths: an open redirect would let a link send users anywhere.
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"
+
+
+@router.get("/signin")
+def signin_form(request: Request, next: str = "/") -> Response:
+    return render(request, "signin.html", {"next": _safe_next(next)})
+
+
+@router.post("/signin")
+async def signin(request: Request) -> Response:
+    form = await forms.posted(request)
+    email = forms.text(form, "email")
+    target = _safe_next(forms.text(form, "next", "/"))
+
+    def check() -> accounts.User:
+        with uow_factory(request)(readonly=True) as uow:
+            return accounts.sign_in(uow, email=email, password=forms.text(form, "password"))
+
+    try:
+        user = await run_in_threadpool(check)
+    except DomainError as error:
+        return render(
+            request,
+            "signin.html",
+            {
+                "next": target,
+                "error": form_error(request, "signin", error),
+                "values": {"email": email},
+            },
+            status=401,
+        )
+    request.session.clear()
+    request.session[SESSION_USER] = user.id
+    request.session[SESSION_CSRF] = secrets.token_urlsafe(32)
+    flash(request, N_("You are signed in."))
+    return redirect(target)
+
+
+@router.post("/signout")
+async def signout(request: Request) -> Response:
+    await forms.posted(request)
+    request.session.clear()
+    flash(request, N_("You are signed out."))
+    return redirect("/")

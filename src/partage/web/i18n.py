@@ -1,0 +1,249 @@
+"""Languages of the web pages: catalogues, the reader's locale, and locale-aware formatting.
+
+The ``.po`` catalogues under ``locales/`` are read and compiled in memory at start-up, so a
+checkout runs without a build step. Message ids are the English texts; English therefore
+needs no translation and its catalogue only exists to make the set explicit.
+
+The locale is chosen in this order: ``?lang=`` in the URL (remembered in a cookie), the
+cookie, the browser's Accept-Language, then French — partage's first users are
+French-speaking collectives.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_currency, format_decimal
+from babel.support import Translations
+from babel.units import format_unit
+
+from partage.core.currency import Currency
+from partage.core.errors import DomainError
+from partage.core.money import Money
+
+SUPPORTED = ("fr", "en")
+DEFAULT = "fr"
+LANG_COOKIE = "lang"
+LOCALES_DIR = Path(__file__).parent / "locales"
+
+try:
+    # Times are shown on the wall clock of the collectives partage serves first; the
+    # organizations carry no time zone of their own yet.
+    DISPLAY_ZONE: ZoneInfo | None = ZoneInfo("Europe/Paris")
+except ZoneInfoNotFoundError:  # pragma: no cover - a system without tzdata shows UTC
+    DISPLAY_ZONE = None
+
+
+def N_(message: str) -> str:  # noqa: N802 - the name gettext tools look for
+    """Mark a message for extraction without translating it yet (translated when shown)."""
+    return message
+
+
+def load_translations(directory: Path = LOCALES_DIR) -> dict[str, Translations]:
+    """Each supported locale's catalogue, compiled in memory from its ``.po`` file."""
+    catalogues: dict[str, Translations] = {}
+    for lang in SUPPORTED:
+        po_path = directory / lang / "LC_MESSAGES" / "messages.po"
+        with po_path.open("rb") as handle:
+            catalogue = read_po(handle, locale=lang)
+        buffer = io.BytesIO()
+        write_mo(buffer, catalogue)
+        buffer.seek(0)
+        catalogues[lang] = Translations(fp=buffer)
+    return catalogues
+
+
+def negotiate(query: str | None, cookie: str | None, accept_language: str | None) -> str:
+    for choice in (query, cookie):
+        if choice in SUPPORTED:
+            return choice
+    if accept_language:
+        preferred = []
+        for part in accept_language.split(","):
+            tag, _, params = part.strip().partition(";")
+            quality = 1.0
+            if params.strip().startswith("q="):
+                try:
+                    quality = float(params.strip()[2:])
+                except ValueError:
+                    quality = 0.0
+            if tag:
+                preferred.append((quality, tag.strip()))
+        ordered = [tag for _, tag in sorted(preferred, key=lambda p: -p[0])]
+        try:
+            found = Locale.negotiate(ordered, list(SUPPORTED), sep="-")
+        except (UnknownLocaleError, ValueError):
+            found = None
+        if found is not None:
+            return found.language
+    return DEFAULT
+
+
+# Domain error codes shown to readers, in their words. The message of a code not listed here
+# is shown as the service wrote it (in English).
+ERROR_MESSAGES: dict[str, str] = {
+    "auth.failed": N_("Wrong email or password."),
+    "auth.required": N_("Please sign in to continue."),
+    "csrf.refused": N_(
+        "This form has expired or did not come from partage. Reload the page and try again."
+    ),
+    "amount.not_a_number": N_("Type an amount such as 12.50 or 12,50."),
+    "amount.too_many_decimals": N_("This amount has more decimals than the currency allows."),
+    "amount.too_large": N_("This amount is too large."),
+    "amount.negative": N_("The amount must not be negative."),
+    "amount.zero": N_("The amount must be greater than zero."),
+    "objection.window_closed": N_("The objection window of this claim has passed."),
+    "objection.own_claim": N_("You cannot object to your own claim."),
+    "objection.duplicate": N_("You already have a standing objection to this claim."),
+    "objection.not_objector": N_("Only its author can withdraw an objection."),
+    "objection.resolved": N_("This objection is already resolved."),
+    "objection.unknown": N_("There is no such objection on this claim."),
+    "role.not_admin": N_("Only an admin of the organization can do this."),
+    "role.observer": N_("Observers can read but not act in this organization."),
+    "round.closed": N_("This round is closed."),
+    "round.not_found": N_("There is no such round."),
+    "round.insufficient_fund": N_(
+        "The commons fund does not hold enough for this envelope: record a deposit first."
+    ),
+    "round.bad_window": N_("The objection window is between 1 and 366 days."),
+    "round.bad_policy": N_("Choose a policy: pro rata, in order or debt."),
+    "round.bad_unspent": N_("Choose what happens to the unspent envelope."),
+    "claim.not_found": N_("There is no such claim."),
+    "claim.not_claimant": N_("Only the claimant can do this."),
+    "claim.withdrawn": N_("This claim was withdrawn."),
+    "claim.accepted": N_("An accepted claim can no longer be amended."),
+    "claim.redirect_target": N_("Say where a redirected claim goes."),
+    "claim.unknown_mission": N_("This mission is not part of the round."),
+    "claim.unknown_contribution": N_("Only your own contributions can be linked."),
+    "redirect.self": N_("Redirecting to yourself is taking: choose another target."),
+    "redirect.bad_project": N_("A project is named by lowercase letters, digits and '-'."),
+    "redirect.bad_target": N_("Redirect to the commons fund, a project or a member."),
+    "redirect.unknown_member": N_("There is no such member."),
+    "mission.exceeds_envelope": N_("The missions add up to more than the envelope."),
+    "mission.negative": N_("A mission's envelope cannot be negative."),
+    "mission.unknown_steward": N_("There is no such member to steward this mission."),
+    "mission.incomplete": N_("A mission needs a name and an envelope."),
+    "rate.incomplete": N_("A rate needs an activity and an amount."),
+    "organization.not_found": N_("This page does not exist, or is not yours to see."),
+    "member.not_found": N_("There is no such member."),
+    "member.bad_email": N_("This is not an email address."),
+    "member.duplicate": N_("This person is already a member."),
+    "member.unknown_college": N_("There is no such college."),
+    "member.password_without_email": N_("A password needs an email."),
+    "member.bad_role": N_("Choose a role: admin, member or observer."),
+    "member.bad_kind": N_("A member is a person or an organisation."),
+    "college.duplicate": N_("A college with this name exists already."),
+    "password.too_short": N_("A password has at least 8 characters."),
+    "payout.exceeds_owed": N_("This member is owed less than this payout."),
+    "deposit.bad_fund": N_("Deposit into the commons fund or a project."),
+    "contribution.future": N_("A contribution is recorded once it is done."),
+    "contribution.no_measure": N_("Give hours or a quantity."),
+    "contribution.bad_link": N_("A link starts with http:// or https://."),
+    "contribution.other_member": N_("Only an admin records a contribution for someone else."),
+    "contribution.unknown_member": N_("There is no such member."),
+    "date.bad": N_("Type a date such as 2026-03-14."),
+    "import.bad_header": N_(
+        "The first line must name the columns: member, activity, date, hours, quantity, "
+        "description, link."
+    ),
+    "import.empty": N_("The file has no rows."),
+    "import.encoding": N_("The file is not UTF-8 text."),
+    "import.too_large": N_("The file is larger than 10 MB."),
+    "import.malformed": N_("The CSV file is malformed."),
+    "import.no_file": N_("Choose a CSV file to import."),
+    "input.not_a_number": N_("Type a whole number."),
+    "ledger.entry_not_found": N_("There is no such entry."),
+}
+
+# Codes built from a field name (``justification.required``) are translated by their suffix.
+SUFFIX_MESSAGES: dict[str, str] = {
+    "required": N_("This field is required."),
+    "too_long": N_("This text is too long."),
+    "not_a_number": N_("Type a number such as 2.5."),
+    "negative": N_("This number must not be negative."),
+    "zero": N_("This number must be greater than zero."),
+    "too_many_decimals": N_("This number has too many decimals."),
+    "too_large": N_("This number is too large."),
+}
+
+
+def error_message(error: DomainError, gettext: Callable[[str], str]) -> str:
+    if error.code in ERROR_MESSAGES:
+        return gettext(ERROR_MESSAGES[error.code])
+    suffix = error.code.rpartition(".")[2]
+    if suffix in SUFFIX_MESSAGES:
+        return gettext(SUFFIX_MESSAGES[suffix])
+    return error.message
+
+
+@dataclass(frozen=True, slots=True)
+class Formatter:
+    """Amounts, numbers and times for one reader's locale."""
+
+    lang: str
+
+    @property
+    def _babel_locale(self) -> str:
+        return "fr_FR" if self.lang == "fr" else "en_GB"
+
+    def money(self, minor: int | None, currency: Currency) -> str:
+        if minor is None:
+            return ""
+        value = Money(minor, currency).to_decimal()
+        if currency.is_iso:
+            return format_currency(value, currency.code, locale=self._babel_locale)
+        # Own units (HOUR, CREDIT) are unknown to Babel: the number, then the code.
+        pattern = "#,##0." + "0" * currency.decimals if currency.decimals else "#,##0"
+        number = format_decimal(value, format=pattern, locale=self._babel_locale)
+        return f"{number}\u00a0{currency.code}"
+
+    def input_amount(self, minor: int | None, currency: Currency) -> str:
+        """An amount as a reader would type it back into a form (no grouping)."""
+        if minor is None:
+            return ""
+        text = Money(minor, currency).plain()
+        return text.replace(".", ",") if self.lang == "fr" else text
+
+    def number(self, value: Decimal | int | None) -> str:
+        if value is None:
+            return ""
+        return format_decimal(value, locale=self._babel_locale)
+
+    def date(self, value: date | None) -> str:
+        if value is None:
+            return ""
+        return format_date(value, format="medium", locale=self._babel_locale)
+
+    def datetime(self, value: datetime | None) -> str:
+        if value is None:
+            return ""
+        return format_datetime(
+            value, format="d MMM y, HH:mm", tzinfo=DISPLAY_ZONE, locale=self._babel_locale
+        )
+
+    def duration(self, delta: timedelta) -> str:
+        """A time left such as "6 days 23 hours": the two largest units, never rounded up."""
+        seconds = max(int(delta.total_seconds()), 0)
+        days, rest = divmod(seconds, 86_400)
+        hours, rest = divmod(rest, 3_600)
+        minutes = rest // 60
+        parts: list[tuple[int, str]]
+        if days:
+            parts = [(days, "duration-day")] + ([(hours, "duration-hour")] if hours else [])
+        elif hours:
+            parts = [(hours, "duration-hour")] + ([(minutes, "duration-minute")] if minutes else [])
+        else:
+            parts = [(max(minutes, 1), "duration-minute")]
+        return " ".join(
+            format_unit(count, unit, locale=self._babel_locale) for count, unit in parts
+        )

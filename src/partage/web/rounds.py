@@ -1,0 +1,343 @@
+"""Round pages: a round with its gauge, claims and closing report; opening and closing one.
+
+A failed form re-renders the same page with the message next to the field and the status
+the error's kind calls for; the service has written nothing in that case.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+
+from partage.core.claims import ClaimStatus
+from partage.core.closing import MissionSpec, Policy, UnspentRule
+from partage.core.errors import DomainError, InvalidInput
+from partage.core.roles import require_admin
+from partage.core.rounds import Rate, parse_policy, parse_unspent
+from partage.services import contributions, rounds
+from partage.services.context import Actor, UnitOfWork
+from partage.web import forms
+from partage.web.gauge import gauge
+from partage.web.i18n import N_
+from partage.web.labels import claim_row, redirect_label
+from partage.web.membership import actor_of, org_frame
+from partage.web.rendering import (
+    WebRoute,
+    flash,
+    form_error,
+    gettext,
+    place_error,
+    redirect,
+    render,
+    status_of,
+    uow_factory,
+)
+
+router = APIRouter(route_class=WebRoute)
+
+MISSION_ROWS = 3
+RATE_ROWS = 3
+RATE_UNITS = ("hour", "day", "task")
+
+
+def round_context(request: Request, uow: UnitOfWork, actor: Actor, round_id: int) -> dict[str, Any]:
+    now = request.app.state.clock()
+    view = rounds.view_round(uow, actor=actor, round_id=round_id, now=now)
+    frame = org_frame(uow, actor, section="rounds")
+    names: dict[int, str] = frame["names"]
+    missions = {m.id: m.name for m in view.missions}
+    rows = [
+        claim_row(r, view.statuses[r.id], names=names, missions=missions, now=now)
+        for r in view.claims
+    ]
+    objected_by_pot: dict[int | None, int] = defaultdict(int)
+    for row in rows:
+        if row.status is ClaimStatus.UNDER_OBJECTION and row.record.claim.consumes_envelope:
+            pot = row.record.claim.mission_id if row.record.claim.mission_id in missions else None
+            objected_by_pot[pot] += row.record.claim.amount
+    mission_gauges = [
+        (
+            totals.mission,
+            gauge(
+                envelope=totals.capacity,
+                declared=totals.declared,
+                accepted=totals.accepted,
+                objected=objected_by_pot[totals.mission.id if totals.mission else None],
+            ),
+        )
+        for totals in view.per_mission
+    ]
+    mine = (
+        contributions.find(uow, actor=actor, member_id=actor.member.id)
+        if view.round.is_open
+        else []
+    )
+    _ = gettext(request)
+    return {
+        **frame,
+        "view": view,
+        "round": view.round,
+        "rows": rows,
+        "gauge": gauge(
+            envelope=view.envelope,
+            declared=view.declared,
+            accepted=view.accepted,
+            objected=view.under_objection,
+        ),
+        # The general pot alone is the whole envelope when there are no missions.
+        "mission_gauges": mission_gauges if view.missions else [],
+        "my_contributions": mine[:30],
+        "report": closing_report(view.report, names) if view.report else None,
+        "redirect_label": lambda target: redirect_label(target, names, _),
+        "others": [(mid, name) for mid, name in names.items() if mid != actor.member.id],
+    }
+
+
+def closing_report(report: dict[str, Any], names: dict[int, str]) -> dict[str, Any]:
+    """The stored closing report, summed per member for reading."""
+    per_member: dict[int, dict[str, int]] = defaultdict(
+        lambda: {"requested": 0, "granted": 0, "debt": 0, "settled": 0}
+    )
+    for claim in report.get("claims", []):
+        line = per_member[int(claim["member_id"])]
+        line["requested"] += int(claim["requested"])
+        line["granted"] += int(claim["granted"])
+        line["debt"] += int(claim["new_debt"])
+    for debt in report.get("debts", []):
+        per_member[int(debt["member_id"])]["settled"] += int(debt["paid"])
+    members = sorted(
+        ((names.get(mid, f"#{mid}"), line) for mid, line in per_member.items()),
+        key=lambda item: item[0].lower(),
+    )
+    return {
+        "members": members,
+        "claims": report.get("claims", []),
+        "unspent": int(report.get("unspent", 0)),
+        "unspent_to": report.get("unspent_to", "return"),
+        "carried": [int(c) for c in report.get("carried", [])],
+        "policy": report.get("policy", ""),
+        "envelope": int(report.get("envelope", 0)),
+        "granted": sum(line["granted"] for _, line in members),
+        "settled": sum(line["settled"] for _, line in members),
+    }
+
+
+def show_round(
+    request: Request,
+    slug: str,
+    round_id: int,
+    *,
+    error: DomainError | None = None,
+    form: str = "",
+    values: FormData | None = None,
+) -> Response:
+    with uow_factory(request)(readonly=True) as uow:
+        actor = actor_of(request, uow, slug)
+        context = round_context(request, uow, actor, round_id)
+    if error is not None:
+        context["error"] = form_error(request, form, error)
+        context["values"] = values or {}
+        is_open = context["round"].is_open
+        place_error(
+            context,
+            {"declare": is_open and context["can_act"], "close": is_open and context["is_admin"]},
+        )
+    return render(
+        request, "round.html", context, status=status_of(error) if error is not None else 200
+    )
+
+
+@router.get("/o/{slug}/rounds/new")
+def new_round_form(request: Request, slug: str) -> Response:
+    return show_new_round(request, slug)
+
+
+def show_new_round(
+    request: Request,
+    slug: str,
+    *,
+    error: DomainError | None = None,
+    values: FormData | None = None,
+) -> Response:
+    with uow_factory(request)(readonly=True) as uow:
+        actor = actor_of(request, uow, slug)
+        require_admin(actor.role)
+        frame = org_frame(uow, actor, section="rounds")
+    context: dict[str, Any] = {
+        **frame,
+        "mission_rows": _rows(
+            values, ("mission_name", "mission_steward", "mission_envelope"), MISSION_ROWS
+        ),
+        "rate_rows": _rows(values, ("rate_activity", "rate_amount", "rate_unit"), RATE_ROWS),
+        "rate_units": RATE_UNITS,
+        "policies": [p.value for p in Policy],
+    }
+    if error is not None:
+        context["error"] = form_error(request, "open", error)
+        context["values"] = values or {}
+    return render(request, "round_new.html", context, status=status_of(error) if error else 200)
+
+
+def _rows(values: FormData | None, names: tuple[str, ...], count: int) -> list[list[str]]:
+    """The repeated rows of the form, refilled with what was typed when it is shown again."""
+    columns = [forms.texts(values, name) if values is not None else [] for name in names]
+    height = max([count, *(len(c) for c in columns)])
+    return [[c[i] if i < len(c) else "" for c in columns] for i in range(height)]
+
+
+def _missions(form: FormData, actor: Actor) -> tuple[MissionSpec, ...]:
+    currency = actor.organization.currency
+    specs = []
+    rows = zip(
+        forms.texts(form, "mission_name"),
+        forms.texts(form, "mission_steward"),
+        forms.texts(form, "mission_envelope"),
+        strict=False,
+    )
+    for name, steward, envelope in rows:
+        if not name.strip() and not envelope.strip():
+            continue  # an empty row of the form
+        if not name.strip() or not envelope.strip():
+            raise InvalidInput(
+                "mission.incomplete", "a mission needs a name and an envelope", field="missions"
+            )
+        specs.append(
+            MissionSpec(
+                name=name,
+                envelope=forms.amount(envelope, currency, field="missions"),
+                steward_id=forms.optional_id(steward, field="missions"),
+            )
+        )
+    return tuple(specs)
+
+
+def _rates(form: FormData, actor: Actor) -> tuple[Rate, ...]:
+    currency = actor.organization.currency
+    rates = []
+    rows = zip(
+        forms.texts(form, "rate_activity"),
+        forms.texts(form, "rate_amount"),
+        forms.texts(form, "rate_unit"),
+        strict=False,
+    )
+    for activity, amount, unit in rows:
+        if not activity.strip() and not amount.strip():
+            continue
+        if not activity.strip() or not amount.strip():
+            raise InvalidInput(
+                "rate.incomplete", "a rate needs an activity and an amount", field="rates"
+            )
+        rates.append(
+            Rate(
+                activity=activity.strip(),
+                amount=forms.amount(amount, currency, field="rates"),
+                unit=unit if unit in RATE_UNITS else "hour",
+            )
+        )
+    return tuple(rates)
+
+
+@router.post("/o/{slug}/rounds/new")
+async def open_round(request: Request, slug: str) -> Response:
+    form = await forms.posted(request)
+
+    def act() -> Response:
+        try:
+            with uow_factory(request)() as uow:
+                actor = actor_of(request, uow, slug)
+                currency = actor.organization.currency
+                days = forms.whole_number(
+                    forms.text(form, "window_days"),
+                    field="window",
+                    low=1,
+                    high=366,
+                    code="round.bad_window",
+                )
+                created = rounds.open_round(
+                    uow,
+                    actor=actor,
+                    name=forms.text(form, "name"),
+                    envelope=forms.amount(forms.text(form, "envelope"), currency, field="envelope"),
+                    window=timedelta(days=days),
+                    policy=parse_policy(forms.text(form, "policy", Policy.PRO_RATA.value)),
+                    unspent_rule=parse_unspent(
+                        forms.text(form, "unspent", UnspentRule.ROLLOVER.value)
+                    ),
+                    now=request.app.state.clock(),
+                    missions=_missions(form, actor),
+                    rates=_rates(form, actor),
+                )
+        except DomainError as error:
+            if error.kind == "not_found":
+                raise
+            return show_new_round(request, slug, error=error, values=form)
+        flash(request, N_("The round is open: members can now declare their claims."))
+        return redirect(f"/o/{slug}/rounds/{created.id}")
+
+    return await run_in_threadpool(act)
+
+
+@router.get("/o/{slug}/rounds/{round_id}")
+def round_page(request: Request, slug: str, round_id: str) -> Response:
+    return show_round(request, slug, forms.path_id(round_id, what="round"))
+
+
+@router.post("/o/{slug}/rounds/{round_id}/claims")
+async def declare(request: Request, slug: str, round_id: str) -> Response:
+    rid = forms.path_id(round_id, what="round")
+    form = await forms.posted(request)
+
+    def act() -> Response:
+        try:
+            with uow_factory(request)() as uow:
+                actor = actor_of(request, uow, slug)
+                chosen, target = forms.disposition(form)
+                record = rounds.declare_claim(
+                    uow,
+                    actor=actor,
+                    round_id=rid,
+                    amount=forms.amount(forms.text(form, "amount"), actor.organization.currency),
+                    justification=forms.text(form, "justification"),
+                    now=request.app.state.clock(),
+                    mission_id=forms.optional_id(forms.text(form, "mission"), field="mission"),
+                    hours=forms.text(form, "hours").strip() or None,
+                    contribution_ids=tuple(
+                        forms.required_id(v, field="contributions")
+                        for v in forms.texts(form, "contribution")
+                    ),
+                    disposition=chosen,
+                    redirect_to=target,
+                )
+        except DomainError as error:
+            if error.code in ("organization.not_found", "round.not_found"):
+                raise
+            return show_round(request, slug, rid, error=error, form="declare", values=form)
+        flash(request, N_("Your claim is declared. Others may object until its window ends."))
+        return redirect(f"/o/{slug}/claims/{record.id}")
+
+    return await run_in_threadpool(act)
+
+
+@router.post("/o/{slug}/rounds/{round_id}/close")
+async def close_round(request: Request, slug: str, round_id: str) -> Response:
+    rid = forms.path_id(round_id, what="round")
+    await forms.posted(request)
+
+    def act() -> Response:
+        try:
+            with uow_factory(request)() as uow:
+                actor = actor_of(request, uow, slug)
+                rounds.close(uow, actor=actor, round_id=rid, now=request.app.state.clock())
+        except DomainError as error:
+            if error.code in ("organization.not_found", "round.not_found"):
+                raise
+            return show_round(request, slug, rid, error=error, form="close")
+        flash(request, N_("The round is closed. Here is what each member gets."))
+        return redirect(f"/o/{slug}/rounds/{rid}#report")
+
+    return await run_in_threadpool(act)
