@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
+from math import lcm
 
 from partage.core.errors import InvalidInput
 
@@ -42,12 +43,21 @@ def _exact(weight: Weight, index: int) -> Fraction:
     return value
 
 
+def _as_integers(weights: list[Fraction]) -> list[int]:
+    """The same proportions as whole numbers (over a common denominator)."""
+    denominator = lcm(*(w.denominator for w in weights)) if weights else 1
+    return [w.numerator * (denominator // w.denominator) for w in weights]
+
+
 def allocate(total: int, weights: Sequence[Weight]) -> list[int]:
     """Split ``total`` minor units in proportion to ``weights`` (largest remainder)."""
-    exact = [_exact(w, i) for i, w in enumerate(weights)]
-    weight_sum = sum(exact, Fraction(0))
+    if all(type(w) is int and w >= 0 for w in weights):
+        integers = [int(w) for w in weights]
+    else:
+        integers = _as_integers([_exact(w, i) for i, w in enumerate(weights)])
+    weight_sum = sum(integers)
     if total == 0:
-        return [0] * len(exact)
+        return [0] * len(integers)
     if weight_sum == 0:
         raise InvalidInput(
             "allocation.no_weight",
@@ -55,17 +65,17 @@ def allocate(total: int, weights: Sequence[Weight]) -> list[int]:
             field="weights",
         )
     if total < 0:
-        return [-share for share in allocate(-total, weights)]
+        return [-share for share in allocate(-total, integers)]
+    # Exact share i = total × wᵢ / W = floorᵢ + remainderᵢ / W: integers only, no rounding.
     shares: list[int] = []
-    remainders: list[tuple[Fraction, int]] = []
-    for index, weight in enumerate(exact):
-        portion = total * weight / weight_sum
-        floor = portion.numerator // portion.denominator
+    remainders: list[int] = []
+    for weight in integers:
+        floor, remainder = divmod(total * weight, weight_sum)
         shares.append(floor)
-        remainders.append((portion - floor, index))
+        remainders.append(remainder)
     left = total - sum(shares)
     # Largest remainder first; on equal remainders the earlier position wins.
-    for _, index in sorted(remainders, key=lambda r: (-r[0], r[1]))[:left]:
+    for index in sorted(range(len(shares)), key=lambda i: (-remainders[i], i))[:left]:
         shares[index] += 1
     assert sum(shares) == total, "allocation must preserve the total"
     return shares
