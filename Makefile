@@ -39,6 +39,7 @@ check: lint typecheck layers
 test: check pytest
 
 bench: install
+	$(BIN)/python bench/allocation.py
 	$(BIN)/python bench/closing.py
 
 # Refresh the lock file after changing dependencies in pyproject.toml.
