@@ -7,7 +7,8 @@ a clock; nothing below this module reads the environment.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 from fastapi import FastAPI
@@ -29,7 +30,14 @@ def system_clock() -> datetime:
 def create_app(settings: Settings | None = None, *, clock: Clock = system_clock) -> FastAPI:
     settings = settings or load_settings()
     uow = UnitOfWorkFactory(make_engine(settings.database_url))
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        uow.engine.dispose()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="partage",
         summary="Contributive budgets under peer control, on a transparent double-entry ledger.",
         version="0.1.0",

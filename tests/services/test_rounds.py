@@ -365,3 +365,30 @@ def test_closing_twice_is_a_conflict(community: Community) -> None:
     close(community, r)
     with pytest.raises(Conflict):
         close(community, r)
+
+
+def test_control_characters_and_impossible_ids_are_refused_cleanly(community: Community) -> None:
+    from partage.core.errors import NotFound
+
+    c = community
+    r = open_round(c)
+    with pytest.raises(InvalidInput) as err, c.uow() as u:
+        rounds.declare_claim(
+            u, actor=c.bruno, round_id=r, amount=1, justification="a\x00b", now=c.clock()
+        )
+    assert err.value.code == "justification.control_character"
+    for huge in (2**63, 10**30):
+        with pytest.raises(NotFound), c.uow(readonly=True) as u:
+            rounds.view_round(u, actor=c.bruno, round_id=huge, now=c.clock())
+        with pytest.raises(NotFound), c.uow(readonly=True) as u:
+            rounds.view_claim(u, actor=c.bruno, claim_id=huge, now=c.clock())
+    with pytest.raises(InvalidInput), c.uow() as u:
+        rounds.declare_claim(
+            u,
+            actor=c.bruno,
+            round_id=r,
+            amount=1,
+            justification="x",
+            now=c.clock(),
+            contribution_ids=(2**70,),
+        )

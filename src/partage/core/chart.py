@@ -35,30 +35,30 @@ def round_account(round_id: int) -> str:
     return f"round:{round_id}"
 
 
-def project_account(slug: str) -> str:
+def project_account(slug: str, *, field: str = "redirect_to") -> str:
     if not _PROJECT.match(slug):
         raise InvalidInput(
             "redirect.bad_project",
             "a project is named by lowercase letters, digits and '-'",
-            field="redirect_to",
+            field=field,
         )
     return f"fund:project:{slug}"
 
 
-def parse_redirect(target: str) -> str:
+def parse_redirect(target: str, *, field: str = "redirect_to") -> str:
     """``commons``, ``project:<slug>`` or ``member:<id>`` → the account it credits."""
     value = target.strip().lower()
     if value in ("commons", "fund:commons"):
         return COMMONS
     kind, _, rest = value.partition(":")
     if kind == "project" and rest:
-        return project_account(rest)
-    if kind == "member" and rest.isdigit():
+        return project_account(rest, field=field)
+    if kind == "member" and rest.isdigit() and len(rest) < 19:
         return member_account(int(rest))
     raise InvalidInput(
         "redirect.bad_target",
         "redirect to 'commons', 'project:<name>' or 'member:<id>'",
-        field="redirect_to",
+        field=field,
     )
 
 

@@ -96,6 +96,7 @@ class Claim:
 
 def clean_text(value: str, *, field: str, required: bool = True, limit: int = MAX_TEXT) -> str:
     text = value.strip()
+    refuse_control_characters(text, field=field)
     if required and not text:
         raise InvalidInput(f"{field}.required", f"{field} must not be empty", field=field)
     if len(text) > limit:
@@ -103,6 +104,14 @@ def clean_text(value: str, *, field: str, required: bool = True, limit: int = MA
             f"{field}.too_long", f"{field} is longer than {limit} characters", field=field
         )
     return text
+
+
+def refuse_control_characters(text: str, *, field: str) -> None:
+    """NUL and other control characters (tabs and line breaks aside) never reach the books."""
+    if any((ord(ch) < 32 and ch not in "\t\n\r") or ord(ch) == 127 for ch in text):
+        raise InvalidInput(
+            f"{field}.control_character", f"{field} contains a control character", field=field
+        )
 
 
 def check_window(window: timedelta) -> timedelta:

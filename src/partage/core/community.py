@@ -77,6 +77,10 @@ class Contribution:
     recorded_at: datetime
 
 
+def is_slug(value: str) -> bool:
+    return bool(_SLUG.match(value))
+
+
 def slugify(name: str) -> str:
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
@@ -95,6 +99,10 @@ def check_slug(slug: str) -> str:
 
 def check_name(name: str, *, field: str = "name", limit: int = 200) -> str:
     text = " ".join(name.split())
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
+        raise InvalidInput(
+            f"{field}.control_character", f"{field} contains a control character", field
+        )
     if not text:
         raise InvalidInput(f"{field}.required", f"{field} must not be empty", field=field)
     if len(text) > limit:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from partage.core.community import Member, Organization
+from partage.core.community import Member, Organization, is_slug
 from partage.core.errors import NotFound
 from partage.core.roles import Role
 from partage.storage.uow import UnitOfWork, UnitOfWorkFactory
@@ -33,18 +33,22 @@ class Actor:
 
 
 def organization_or_404(uow: UnitOfWork, slug: str) -> Organization:
-    org = uow.community.organization_by_slug(slug)
+    org = uow.community.organization_by_slug(slug) if is_slug(slug) else None
     if org is None:
-        raise NotFound("organization.not_found", f"no organization '{slug}'", field="organization")
+        raise NotFound(
+            "organization.not_found", f"no organization '{slug[:64]}'", field="organization"
+        )
     return org
 
 
 def acting(uow: UnitOfWork, *, slug: str, user_id: int) -> Actor:
     """The user's membership in ``slug``, or NotFound if there is none."""
-    org = uow.community.organization_by_slug(slug)
+    org = uow.community.organization_by_slug(slug) if is_slug(slug) else None
     member = uow.community.member_of_user(org.id, user_id) if org else None
     if org is None or member is None:
-        raise NotFound("organization.not_found", f"no organization '{slug}'", field="organization")
+        raise NotFound(
+            "organization.not_found", f"no organization '{slug[:64]}'", field="organization"
+        )
     return Actor(org, member)
 
 

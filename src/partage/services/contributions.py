@@ -170,6 +170,10 @@ def import_csv(uow: UnitOfWork, *, actor: Actor, data: bytes, now: datetime) -> 
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InvalidInput("import.encoding", "the file is not UTF-8 text", field="file") from None
+    if "\x00" in text:
+        raise InvalidInput(
+            "import.nul", "the file contains NUL characters: is it really CSV?", "file"
+        )
     sample = text[:4096]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample.strip() else csv.excel

@@ -64,7 +64,7 @@ def deposit(
     """Record money coming in (a grant, sales, gifts) into the commons fund or a project."""
     require_admin(actor.role)
     check_minor(amount)
-    account = chart.parse_redirect(fund)
+    account = chart.parse_redirect(fund, field="fund")
     if account.startswith("member:"):
         raise InvalidInput("deposit.bad_fund", "deposit into 'commons' or 'project:<name>'", "fund")
     recorded = uow.ledger.append(

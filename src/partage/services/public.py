@@ -7,7 +7,7 @@ An organization whose page is off is reported as not found, like one that does n
 
 from __future__ import annotations
 
-from partage.core.community import Member, MemberKind, Organization
+from partage.core.community import Member, MemberKind, Organization, is_slug
 from partage.core.errors import NotFound
 from partage.core.roles import Role
 from partage.services.context import Actor, UnitOfWork
@@ -20,7 +20,7 @@ def public_organizations(uow: UnitOfWork) -> list[Organization]:
 
 
 def public_reader(uow: UnitOfWork, slug: str) -> Actor:
-    org = uow.community.organization_by_slug(slug[:64])
+    org = uow.community.organization_by_slug(slug) if is_slug(slug) else None
     if org is None or not org.public_page:
         raise NotFound("organization.not_found", f"no organization '{slug[:64]}'", "organization")
     reader = Member(

@@ -18,6 +18,7 @@ from partage.core.currency import Currency
 from partage.core.ledger import GENESIS_HASH
 from partage.core.roles import Role
 from partage.storage import tables as t
+from partage.storage.types import fits_bigint
 
 
 def _organization(row: Row[tuple[object, ...]]) -> Organization:
@@ -217,6 +218,8 @@ class CommunityRepository:
         return found
 
     def member(self, org_id: int, member_id: int) -> Member | None:
+        if not fits_bigint(member_id):
+            return None
         row = self.conn.execute(
             select(t.members).where(
                 t.members.c.organization_id == org_id, t.members.c.id == member_id

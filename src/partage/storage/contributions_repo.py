@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Row, func, insert, select, update
 
 from partage.core.community import Contribution
 from partage.storage import tables as t
+from partage.storage.types import fits_bigint
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +82,8 @@ class ContributionRepository:
         return ids
 
     def get(self, org_id: int, contribution_id: int) -> Contribution | None:
+        if not fits_bigint(contribution_id):
+            return None
         row = self.conn.execute(
             select(t.contributions).where(
                 t.contributions.c.organization_id == org_id,

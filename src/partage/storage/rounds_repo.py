@@ -20,6 +20,7 @@ from partage.core.closing import CarriedDebt, Policy, UnspentRule
 from partage.core.rounds import Mission, Rate, Round, RoundStatus
 from partage.storage import tables as t
 from partage.storage.community_repo import CommunityRepository
+from partage.storage.types import fits_bigint
 
 
 def _round(row: Row[tuple[object, ...]]) -> Round:
@@ -83,6 +84,8 @@ class RoundRepository:
         return found
 
     def get(self, org_id: int, round_id: int, *, lock: bool = False) -> Round | None:
+        if not fits_bigint(round_id):
+            return None
         query = select(t.rounds).where(
             t.rounds.c.organization_id == org_id, t.rounds.c.id == round_id
         )
@@ -334,6 +337,8 @@ class RoundRepository:
         return records
 
     def claim(self, org_id: int, claim_id: int) -> ClaimRecord | None:
+        if not fits_bigint(claim_id):
+            return None
         rows = self.conn.execute(
             select(t.claims).where(t.claims.c.organization_id == org_id, t.claims.c.id == claim_id)
         ).all()

@@ -35,3 +35,11 @@ class UtcDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+BIGINT_MAX = 2**63 - 1
+
+
+def fits_bigint(value: int) -> bool:
+    """An id a user typed can be any integer; one beyond BIGINT cannot exist, so no query."""
+    return -BIGINT_MAX - 1 <= value <= BIGINT_MAX

@@ -1,0 +1,1 @@
+"""The JSON API (OpenAPI at /api/docs): each route calls one service."""
