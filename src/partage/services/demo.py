@@ -17,6 +17,7 @@ from partage.core.closing import MissionSpec, Policy, UnspentRule
 from partage.core.community import LegalForm, MemberKind
 from partage.core.currency import iso_currency
 from partage.core.roles import Role
+from partage.core.rounds import Rate
 from partage.services import contributions, ledger, organizations, rounds
 from partage.services.accounts import find_or_create_user
 from partage.services.context import Actor, UnitOfWorkFactory, acting
@@ -244,6 +245,14 @@ def _spring_round(
             policy=Policy.PRO_RATA,
             unspent_rule=UnspentRule.ROLLOVER,
             now=start,
+            # The network's reference grid (grille de tarifs), open to discussion.
+            rates=(
+                Rate("Animation", 3_000),
+                Rate("Coordination", 3_000),
+                Rate("Communication", 2_500),
+                Rate("Formation", 4_000),
+                Rate("Outils numériques", 3_500),
+            ),
             missions=(
                 MissionSpec("Rencontre régionale de juin", 250_000, people["theo"].member.id),
             ),
