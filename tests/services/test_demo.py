@@ -1,0 +1,37 @@
+"""The demo community is believable, consistent, and loaded once."""
+
+from __future__ import annotations
+
+from partage.core.claims import ClaimStatus, Disposition
+from partage.core.rounds import RoundStatus
+from partage.services import demo, ledger, organizations, rounds
+from partage.services.accounts import sign_in
+from partage.services.context import acting
+from partage.storage.uow import UnitOfWorkFactory
+from tests.conftest import FakeClock
+
+
+def test_the_demo_tells_the_whole_story(uow: UnitOfWorkFactory, clock: FakeClock) -> None:
+    first = demo.load(uow, now=clock())
+    again = demo.load(uow, now=clock())
+    assert first.created and not again.created
+    with uow(readonly=True) as u:
+        user = sign_in(u, email=demo.DEMO_ADMIN, password=demo.DEMO_PASSWORD)
+        actor = acting(u, slug=demo.DEMO_SLUG, user_id=user.id)
+        members = organizations.members(u, actor=actor)
+        assert len(members) == 12
+        assert len(organizations.colleges(u, actor=actor)) == 3
+        closed, open_ = sorted(rounds.rounds(u, actor=actor), key=lambda r: r.id)
+        assert closed.status is RoundStatus.CLOSED and open_.status is RoundStatus.OPEN
+        assert open_.rates and open_.rolled_in > 0
+        view = rounds.view_round(u, actor=actor, round_id=open_.id, now=clock())
+        states = set(view.statuses.values())
+        assert {ClaimStatus.ACCEPTED, ClaimStatus.IN_WINDOW, ClaimStatus.UNDER_OBJECTION} <= states
+        dispositions = {r.claim.disposition for r in view.claims}
+        assert dispositions == {Disposition.TAKE, Disposition.WAIVE, Disposition.REDIRECT}
+        assert view.report is None
+        winter = rounds.view_round(u, actor=actor, round_id=closed.id, now=clock())
+        assert winter.report is not None and winter.report["unspent"] == open_.rolled_in
+        payouts = [e for e in ledger.journal(u, actor=actor) if e.entry.cause.startswith("payout:")]
+        assert len(payouts) == 3
+        assert ledger.check(u, actor=actor).ok
