@@ -85,3 +85,36 @@ def test_hostile_organization_slugs_are_404(api: Api) -> None:
         response = api.client.get(f"/api/orgs/{slug}/rounds", headers=api.as_("aicha"))
         assert response.status_code == 404, slug
         assert response.json()["error"]["code"] == "organization.not_found"
+
+
+def test_a_member_creates_a_new_organization_and_becomes_its_admin(api: Api) -> None:
+    body = {
+        "email": "bruno@tiers-lieux.example",
+        "password": PASSWORD,
+        "name": "Accorderie du Marais",
+        "currency": "HOUR",
+        "decimals": 2,
+        "legal_form": "association",
+    }
+    created = api.client.post("/api/organizations", json=body)
+    assert created.status_code == 201, created.text
+    made = created.json()
+    assert made["organization"]["slug"] == "accorderie-du-marais"
+    assert made["organization"]["currency"] == {"code": "HOUR", "decimals": 2}
+    assert made["member"]["role"] == "admin"
+    headers = {"Authorization": f"Bearer {made['token']}"}
+    assert api.client.get("/api/orgs/accorderie-du-marais", headers=headers).status_code == 200
+    # Bruno's token for the new organization opens nothing in the old one.
+    assert api.client.get(f"{ORG}/members", headers=headers).status_code == 404
+    again = api.client.post("/api/organizations", json=body)
+    assert again.status_code == 409
+    assert again.json()["error"]["code"] == "organization.slug_taken"
+    for bad, status, code in (
+        ({"currency": "XYZ", "decimals": None}, 422, "currency.unknown"),
+        ({"legal_form": "cartel"}, 422, "request.enum"),
+        ({"password": "wrong password"}, 401, "auth.failed"),
+    ):
+        refused = api.client.post("/api/organizations", json={**body, "name": "Autre", **bad})
+        assert (refused.status_code, refused.json()["error"]["code"]) == (status, code)
+    with api.community.uow(readonly=True) as u:
+        assert u.community.organization_by_slug("autre") is None  # nothing written

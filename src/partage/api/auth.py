@@ -6,8 +6,16 @@ from fastapi import APIRouter
 
 from partage.api.context import Now, TokenActor, Units
 from partage.api.errors import ERROR_RESPONSES, ApiRoute
-from partage.api.schemas_community import MemberOut, MeOut, OrganizationOut, TokenIn, TokenOut
-from partage.services import accounts
+from partage.api.schemas_community import (
+    MemberOut,
+    MeOut,
+    OrganizationIn,
+    OrganizationOut,
+    TokenIn,
+    TokenOut,
+)
+from partage.core.currency import currency_for
+from partage.services import accounts, organizations
 from partage.services.context import acting
 
 router = APIRouter(tags=["auth"], route_class=ApiRoute, responses=ERROR_RESPONSES)
@@ -19,6 +27,30 @@ def issue_token(body: TokenIn, uow: Units, now: Now) -> TokenOut:
     with uow() as u:
         user = accounts.sign_in(u, email=body.email, password=body.password)
         actor = acting(u, slug=body.organization.strip().lower(), user_id=user.id)
+        token = accounts.create_token(u, actor=actor, label=body.label, now=now)
+    return TokenOut(
+        token=token,
+        organization=OrganizationOut.of(actor.organization),
+        member=MemberOut.of(actor.member, email=user.email),
+    )
+
+
+@router.post("/organizations", status_code=201, summary="Create an organization")
+def create_organization(body: OrganizationIn, uow: Units, now: Now) -> TokenOut:
+    """Sign in, create the organization with yourself as its first admin, get an admin token."""
+    with uow() as u:
+        user = accounts.sign_in(u, email=body.email, password=body.password)
+        actor = organizations.create_organization(
+            u,
+            name=body.name,
+            slug=body.slug,
+            currency=currency_for(body.currency, body.decimals),
+            legal_form=body.legal_form,
+            founder_user_id=user.id,
+            founder_name=user.display_name,
+            now=now,
+        )
+    with uow() as u:
         token = accounts.create_token(u, actor=actor, label=body.label, now=now)
     return TokenOut(
         token=token,

@@ -26,6 +26,21 @@ class TokenIn(Body):
     label: Text = Field("api", max_length=200, description="to recognise the token later")
 
 
+class OrganizationIn(Body):
+    """A new organization; the person whose email and password are given becomes its admin."""
+
+    email: Text = Field(max_length=254)
+    password: Text = Field(max_length=1024)
+    name: Text = Field(max_length=200, examples=["Coopérative des communs"])
+    slug: Text | None = Field(None, max_length=64, description="short name used in addresses")
+    currency: Text = Field("EUR", max_length=12, description="ISO 4217 code, or an own unit")
+    decimals: int | None = Field(
+        None, ge=0, le=6, strict=True, description="only for an own unit such as HOUR"
+    )
+    legal_form: LegalForm = LegalForm.INFORMAL
+    label: Text = Field("api", max_length=200, description="label of the admin token returned")
+
+
 class OrganizationOut(BaseModel):
     slug: str
     name: str
