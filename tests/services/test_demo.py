@@ -35,3 +35,27 @@ def test_the_demo_tells_the_whole_story(uow: UnitOfWorkFactory, clock: FakeClock
         payouts = [e for e in ledger.journal(u, actor=actor) if e.entry.cause.startswith("payout:")]
         assert len(payouts) == 3
         assert ledger.check(u, actor=actor).ok
+
+
+def test_an_interrupted_demo_says_so(uow: UnitOfWorkFactory, clock: FakeClock) -> None:
+    import pytest
+
+    from partage.core.errors import Conflict
+
+    calls = 0
+    real = organizations.add_college
+
+    def failing(*args: object, **kwargs: object) -> object:
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(organizations, "add_college", failing)
+        with pytest.raises(KeyboardInterrupt):
+            demo.load(uow, now=clock())
+    with pytest.raises(Conflict) as err:
+        demo.load(uow, now=clock())
+    assert err.value.code == "demo.incomplete"

@@ -3,8 +3,8 @@
 Twelve members in three colleges; a winter round closed, paid out in part; a spring round
 open with claims in every state — one accepted, some in their window, one waived, one
 redirected to a project, one under objection with its discussion. Loaded once: if the
-organization exists, nothing is done. Times are set relative to ``now`` so that the open
-round is always live.
+organization exists, nothing is done (and a load that was interrupted says so). Times are
+set relative to ``now`` so that the open round is always live.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from partage.core.claims import Disposition
 from partage.core.closing import MissionSpec, Policy, UnspentRule
 from partage.core.community import LegalForm, MemberKind
 from partage.core.currency import iso_currency
+from partage.core.errors import Conflict
 from partage.core.roles import Role
 from partage.core.rounds import Rate
 from partage.services import contributions, ledger, organizations, rounds
@@ -58,8 +59,16 @@ class DemoReport:
 
 def load(uow: UnitOfWorkFactory, *, now: datetime) -> DemoReport:
     with uow(readonly=True) as u:
-        if u.community.organization_by_slug(DEMO_SLUG) is not None:
-            return DemoReport(False, DEMO_SLUG, DEMO_ADMIN, DEMO_PASSWORD)
+        existing = u.community.organization_by_slug(DEMO_SLUG)
+    if existing is not None:
+        # The public page is turned on last: a demo without it was interrupted half-way.
+        if not existing.public_page:
+            raise Conflict(
+                "demo.incomplete",
+                "an earlier loading of the demo was interrupted; start again from an empty "
+                "database (remove partage.db)",
+            )
+        return DemoReport(False, DEMO_SLUG, DEMO_ADMIN, DEMO_PASSWORD)
     start = now - timedelta(days=120)
     with uow() as u:
         user_id = find_or_create_user(
@@ -74,7 +83,6 @@ def load(uow: UnitOfWorkFactory, *, now: datetime) -> DemoReport:
             founder_user_id=user_id,
             founder_name="Camille Martin",
             now=start,
-            public_page=True,
         )
     for college, weight in (("Lieux", "40"), ("Contributeurs·rices", "40"), ("Partenaires", "20")):
         with uow() as u:
@@ -117,6 +125,8 @@ def load(uow: UnitOfWorkFactory, *, now: datetime) -> DemoReport:
     )
     _winter_round(uow, admin, people, start=start + timedelta(days=25))
     _spring_round(uow, admin, people, start=now - timedelta(days=9))
+    with uow() as u:
+        organizations.set_public_page(u, actor=admin, public=True)
     return DemoReport(True, DEMO_SLUG, DEMO_ADMIN, DEMO_PASSWORD)
 
 
