@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import re
-import warnings
+import socket
+import threading
+import time
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
-from httpx import Response
-from starlette.exceptions import StarletteDeprecationWarning
-
-# Starlette's test client warns that it prefers the `httpx2` package to `httpx`; the warning
-# is about the test tool, not partage.
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", StarletteDeprecationWarning)
-    from fastapi.testclient import TestClient
+import uvicorn
+from fastapi.testclient import TestClient
+from httpx2 import Response
 
 from partage.app import create_app
 from partage.core.closing import Policy, UnspentRule
@@ -95,3 +94,59 @@ def declare(c: Community, who_actor: object, round_id: int, amount: int) -> int:
             justification="Animation de l'atelier vélo",
             now=c.clock(),
         ).id
+
+
+# -- a real browser -------------------------------------------------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@contextmanager
+def serve(db_url: str, clock: FakeClock) -> Iterator[str]:
+    """The app under uvicorn in a background thread on a free local port; its base URL."""
+    app = create_app(Settings(database_url=db_url, secret_key="browser-test"), clock=clock)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(
+        app, log_level="warning", lifespan="off", ws="none", http="h11", access_log=False
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+        app.state.uow.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[object]:
+    """One headless Chromium per test module; each person gets their own context."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def shoot(page: object, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]

@@ -16,6 +16,7 @@ from tests.web.conftest import Visitor, declare, open_round
         "/o/autre/rounds/1",
         "/o/autre/claims/1",
         "/o/autre/members",
+        "/o/autre/members/1",
         "/o/autre/contributions",
         "/o/autre/ledger",
         "/o/autre/settings",
@@ -87,7 +88,13 @@ def test_members_cannot_use_admin_pages(visitor: Visitor, community: Community) 
 
 @pytest.mark.parametrize(
     "path",
-    ["/o/tiers-lieux/rounds/abc", "/o/tiers-lieux/claims/1e3", "/o/tiers-lieux/rounds/999"],
+    [
+        "/o/tiers-lieux/rounds/abc",
+        "/o/tiers-lieux/claims/1e3",
+        "/o/tiers-lieux/rounds/999",
+        "/o/tiers-lieux/members/999",
+        "/o/tiers-lieux/members/-1",
+    ],
 )
 def test_malformed_or_unknown_ids_are_a_404_page(visitor: Visitor, path: str) -> None:
     visitor.sign_in("bruno")

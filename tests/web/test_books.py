@@ -134,3 +134,43 @@ def test_a_member_creates_an_api_token_shown_once(visitor: Visitor, community: C
     assert 'class="token">pt_' in page.text
     assert page.headers["cache-control"] == "no-store"
     assert "pt_" not in visitor.get("/o/tiers-lieux/settings").text
+
+
+def test_refused_csv_rows_are_explained_in_the_readers_language(
+    visitor: Visitor, community: Community
+) -> None:
+    visitor.sign_in("bruno")
+    rows = (
+        "member,activity,date,hours\n"
+        "Personne,atelier,2026-02-01,2\n"
+        "Bruno,atelier,2026-02-01,2,en trop\n"
+        "Chloé,atelier,2026-02-01,2\n"
+        "Bruno,atelier,hier,2\n"
+        "Bruno,atelier,2026-02-01,beaucoup\n"
+        "Bruno,atelier,2026-02-01,\n"
+        "Bruno,atelier,2027-01-01,2\n"
+    ).encode()
+
+    def refused(lang: str) -> str:
+        page = visitor.post(
+            f"/o/tiers-lieux/contributions/import?lang={lang}",
+            {},
+            files={"file": ("c.csv", rows, "text/csv")},
+        )
+        assert page.status_code == 400
+        return page.text
+
+    french = refused("fr")
+    for expected in (
+        "<td>2</td><td>member</td><td>Aucun membre ne porte ce numéro ou ce nom exact.</td>",
+        "<td>3</td><td></td><td>Cette ligne a plus de cellules que la première ligne",
+        "<td>4</td><td>member</td><td>Seul·e un·e admin enregistre",
+        "<td>5</td><td>date</td><td>Saisissez une date",
+        "<td>6</td><td>hours</td><td>Saisissez un nombre",
+        "<td>7</td>",
+        "<td>8</td><td>date</td><td>Une contribution s’enregistre",
+    ):
+        assert expected in french, expected
+    english = refused("en")
+    assert "<td>2</td><td>member</td><td>There is no member with this number" in english
+    assert "<td>7</td><td>hours</td><td>Give hours or a quantity.</td>" in english

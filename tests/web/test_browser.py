@@ -7,30 +7,12 @@ main pages are kept in ``test-artifacts/screenshots/`` for review.
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-import uvicorn
 
-from partage.app import create_app
-from partage.settings import Settings
 from tests.conftest import PASSWORD, Community, FakeClock
-from tests.web.conftest import open_round
-
-CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from tests.web.conftest import CHROMIUM, open_round, serve, shoot
 
 pytestmark = [
     pytest.mark.browser,
@@ -72,40 +54,8 @@ TEXT = {
 
 @pytest.fixture
 def live_url(db_url: str, clock: FakeClock, community: Community) -> Iterator[str]:
-    app = create_app(Settings(database_url=db_url, secret_key="browser-test"), clock=clock)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        app, log_level="warning", lifespan="off", ws="none", http="h11", access_log=False
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
-    app.state.uow.engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
-
-
-def shoot(page: object, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+    with serve(db_url, clock) as url:
+        yield url
 
 
 def member_page(browser: object, base: str, lang: str, who: str | None) -> object:

@@ -7,15 +7,18 @@ token so that a token seen before sign-in cannot be replayed after it.
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 
+from partage.core.community import LegalForm
 from partage.core.errors import DomainError
 from partage.services import accounts, organizations
+from partage.services.public import public_organizations
 from partage.web import forms
 from partage.web.i18n import N_
-from partage.web.public import public_organizations
 from partage.web.rendering import (
     SESSION_CSRF,
     SESSION_USER,
@@ -25,19 +28,33 @@ from partage.web.rendering import (
     form_error,
     redirect,
     render,
+    status_of,
     uow_factory,
 )
 
 router = APIRouter(route_class=WebRoute)
 
 
-@router.get("/")
-def home(request: Request) -> Response:
+LEGAL_FORMS = tuple(form.value for form in LegalForm)
+
+
+def show_home(
+    request: Request, *, error: DomainError | None = None, values: FormData | None = None
+) -> Response:
     user_id = current_user_id(request)
     with uow_factory(request)(readonly=True) as uow:
         mine = organizations.my_organizations(uow, user_id=user_id) if user_id else []
         public = public_organizations(uow)
-    return render(request, "home.html", {"mine": mine, "public": public})
+    context: dict[str, Any] = {"mine": mine, "public": public, "legal_forms": LEGAL_FORMS}
+    if error is not None:
+        context["error"] = form_error(request, "create", error)
+        context["values"] = values or {}
+    return render(request, "home.html", context, status=status_of(error) if error else 200)
+
+
+@router.get("/")
+def home(request: Request) -> Response:
+    return show_home(request)
 
 
 def _safe_next(target: str) -> str:

@@ -16,12 +16,13 @@ from partage.core.errors import DomainError, InvalidInput
 from partage.services import contributions
 from partage.services.contributions import CSV_COLUMNS, ImportReport
 from partage.web import forms
-from partage.web.i18n import N_
+from partage.web.i18n import N_, message_for
 from partage.web.membership import actor_of, org_frame
 from partage.web.rendering import (
     WebRoute,
     flash,
     form_error,
+    gettext,
     redirect,
     render,
     status_of,
@@ -71,6 +72,8 @@ def show_contributions(
         "filters": filters,
         "columns": ",".join(CSV_COLUMNS),
         "report": report,
+        # Each refused row in the reader's words, by its code; the service's text otherwise.
+        "row_message": lambda row: message_for(row.code, row.message, gettext(request)),
         "today": request.app.state.clock().date().isoformat(),
     }
     if filter_error is not None and error is None:

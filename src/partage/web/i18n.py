@@ -15,7 +15,7 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -23,7 +23,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency, format_decimal, format_percent
 from babel.support import Translations
 from babel.units import format_unit
 
@@ -162,6 +162,26 @@ ERROR_MESSAGES: dict[str, str] = {
     "import.malformed": N_("The CSV file is malformed."),
     "import.no_file": N_("Choose a CSV file to import."),
     "input.not_a_number": N_("Type a whole number."),
+    "import.unknown_member": N_("There is no member with this number or exact name."),
+    "import.extra_cells": N_("This row has more cells than the first line has columns."),
+    "currency.unknown": N_(
+        "This is not an ISO 4217 currency code: for a unit of your own, give its decimals."
+    ),
+    "currency.bad_code": N_(
+        "A unit of your own is 3 to 12 capital letters, digits or '_', starting with a letter."
+    ),
+    "currency.shadows_iso": N_(
+        "This is an ISO 4217 currency code: leave the decimals empty, or choose another name."
+    ),
+    "currency.bad_decimals": N_(
+        "The decimals do not fit: an ISO currency keeps its own, a unit has 0 to 6."
+    ),
+    "organization.bad_slug": N_("The short name is 3 to 64 lowercase letters, digits or '-'."),
+    "organization.slug_taken": N_("This short name is taken: choose another."),
+    "organization.bad_legal_form": N_("Choose a legal form from the list."),
+    "password.wrong_current": N_("Your current password is not this one."),
+    "password.mismatch": N_("The two new passwords differ."),
+    "password.too_long": N_("A password has at most 1024 characters."),
     "ledger.entry_not_found": N_("There is no such entry."),
 }
 
@@ -178,12 +198,17 @@ SUFFIX_MESSAGES: dict[str, str] = {
 
 
 def error_message(error: DomainError, gettext: Callable[[str], str]) -> str:
-    if error.code in ERROR_MESSAGES:
-        return gettext(ERROR_MESSAGES[error.code])
-    suffix = error.code.rpartition(".")[2]
+    return message_for(error.code, error.message, gettext)
+
+
+def message_for(code: str, fallback: str, gettext: Callable[[str], str]) -> str:
+    """The reader's words for an error ``code``; the service's (English) message otherwise."""
+    if code in ERROR_MESSAGES:
+        return gettext(ERROR_MESSAGES[code])
+    suffix = code.rpartition(".")[2]
     if suffix in SUFFIX_MESSAGES:
         return gettext(SUFFIX_MESSAGES[suffix])
-    return error.message
+    return fallback
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +243,13 @@ class Formatter:
         if value is None:
             return ""
         return format_decimal(value, locale=self._babel_locale)
+
+    def percent(self, part: int, whole: int) -> str:
+        """``part`` of ``whole`` as a percentage with at most one decimal ("62.5%", "62,5 %")."""
+        if whole <= 0:
+            return ""
+        ratio = (Decimal(part) / Decimal(whole)).quantize(Decimal("0.001"), ROUND_HALF_UP)
+        return format_percent(ratio, locale=self._babel_locale, decimal_quantization=False)
 
     def date(self, value: date | None) -> str:
         if value is None:

@@ -63,7 +63,7 @@ STATUS_TEXT = {
 }
 
 RESOLUTION_TEXT = {
-    None: N_("standing"),
+    None: N_("still open"),
     Resolution.WITHDRAWN: N_("withdrawn by its author"),
     Resolution.AMENDED: N_("resolved by an amendment"),
     Resolution.CLAIM_WITHDRAWN: N_("ended with the claim's withdrawal"),

@@ -32,6 +32,7 @@ from partage.web.rendering import (
     status_of,
     uow_factory,
 )
+from partage.web.statements import given_by_member
 
 router = APIRouter(route_class=WebRoute)
 RECENT_CLOSED = 5
@@ -123,6 +124,7 @@ def show_members(
         context: dict[str, Any] = {
             **org_frame(uow, actor, section="members"),
             "members": organizations.members(uow, actor=actor),
+            "given": given_by_member(uow, actor),
             "colleges": organizations.colleges(uow, actor=actor),
             "roles": [r.value for r in Role],
             "kinds": [k.value for k in MemberKind],

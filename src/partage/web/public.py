@@ -1,10 +1,9 @@
 """The public page of an organization that chose to show its books, read without sign-in.
 
-There is no service for an anonymous reader yet, so the page reads through the same
-services as members do, as a stand-in observer who is no member (id -1): observers may
-read everything a public page shows and act on nothing, and no member's email is shown to
-someone who is not that member. An organization that did not turn its page on is a 404,
-exactly like one that does not exist.
+The reader is the services' public reader (``services.public.public_reader``): an observer
+who is no member, who may read everything a public page shows and act on nothing, and who
+sees no member's email. An organization that did not turn its page on is a 404, exactly like
+one that does not exist.
 """
 
 from __future__ import annotations
@@ -13,41 +12,18 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from partage.core.community import Member, MemberKind, Organization
-from partage.core.errors import NotFound
-from partage.core.roles import Role
 from partage.services import ledger, rounds
-from partage.services.context import Actor, UnitOfWork, organization_or_404
+from partage.services.context import Actor, UnitOfWork
+from partage.services.public import public_reader
 from partage.web.gauge import gauge
+from partage.web.i18n import Formatter
 from partage.web.labels import RESOLUTION_TEXT, STATUS_TEXT, claim_row, redirect_label
 from partage.web.membership import member_names
 from partage.web.orgs import money_overview
-from partage.web.rendering import WebRoute, gettext, render, uow_factory
+from partage.web.rendering import WebRoute, gettext, lang_of, render, uow_factory
+from partage.web.report import ReportLine, closing_report
 
 router = APIRouter(route_class=WebRoute)
-NOBODY = -1
-
-
-def public_organizations(uow: UnitOfWork) -> list[Organization]:
-    # The repository answers this directly; a service function would be the better home.
-    return uow.community.public_organizations()
-
-
-def public_reader(uow: UnitOfWork, slug: str) -> Actor:
-    org = organization_or_404(uow, slug)
-    if not org.public_page:
-        raise NotFound("organization.not_found", f"no organization '{slug}'", "organization")
-    reader = Member(
-        id=NOBODY,
-        organization_id=org.id,
-        name="public",
-        kind=MemberKind.PERSON,
-        role=Role.OBSERVER,
-        college_id=None,
-        user_id=None,
-        joined_at=org.created_at,
-    )
-    return Actor(org, reader)
 
 
 def public_context(request: Request, uow: UnitOfWork, actor: Actor) -> dict[str, Any]:
@@ -62,6 +38,18 @@ def public_context(request: Request, uow: UnitOfWork, actor: Actor) -> dict[str,
             claim_row(r, view.statuses[r.id], names=names, missions=missions, now=now)
             for r in view.claims
         ]
+        explained: dict[int, ReportLine] = {}
+        if view.report:
+            report = closing_report(
+                view.report,
+                names=names,
+                missions=missions,
+                claims=view.claims,
+                gettext=_,
+                fmt=Formatter(lang_of(request)),
+                currency=actor.organization.currency,
+            )
+            explained = {line.claim_id: line for line in report["lines"]}
         shown.append(
             (
                 view,
@@ -72,6 +60,7 @@ def public_context(request: Request, uow: UnitOfWork, actor: Actor) -> dict[str,
                     objected=view.under_objection,
                 ),
                 rows,
+                explained,
             )
         )
     payouts = [e for e in ledger.journal(uow, actor=actor) if e.entry.cause.startswith("payout:")]

@@ -23,7 +23,7 @@ from partage.services import contributions, rounds
 from partage.services.context import Actor, UnitOfWork
 from partage.web import forms
 from partage.web.gauge import gauge
-from partage.web.i18n import N_
+from partage.web.i18n import N_, Formatter
 from partage.web.labels import claim_row, redirect_label
 from partage.web.membership import actor_of, org_frame
 from partage.web.rendering import (
@@ -31,12 +31,14 @@ from partage.web.rendering import (
     flash,
     form_error,
     gettext,
+    lang_of,
     place_error,
     redirect,
     render,
     status_of,
     uow_factory,
 )
+from partage.web.report import closing_report, known_claims
 
 router = APIRouter(route_class=WebRoute)
 
@@ -92,38 +94,21 @@ def round_context(request: Request, uow: UnitOfWork, actor: Actor, round_id: int
         # The general pot alone is the whole envelope when there are no missions.
         "mission_gauges": mission_gauges if view.missions else [],
         "my_contributions": mine[:30],
-        "report": closing_report(view.report, names) if view.report else None,
+        "report": (
+            closing_report(
+                view.report,
+                names=names,
+                missions=missions,
+                claims=known_claims(uow, actor, view, now),
+                gettext=_,
+                fmt=Formatter(lang_of(request)),
+                currency=actor.organization.currency,
+            )
+            if view.report
+            else None
+        ),
         "redirect_label": lambda target: redirect_label(target, names, _),
         "others": [(mid, name) for mid, name in names.items() if mid != actor.member.id],
-    }
-
-
-def closing_report(report: dict[str, Any], names: dict[int, str]) -> dict[str, Any]:
-    """The stored closing report, summed per member for reading."""
-    per_member: dict[int, dict[str, int]] = defaultdict(
-        lambda: {"requested": 0, "granted": 0, "debt": 0, "settled": 0}
-    )
-    for claim in report.get("claims", []):
-        line = per_member[int(claim["member_id"])]
-        line["requested"] += int(claim["requested"])
-        line["granted"] += int(claim["granted"])
-        line["debt"] += int(claim["new_debt"])
-    for debt in report.get("debts", []):
-        per_member[int(debt["member_id"])]["settled"] += int(debt["paid"])
-    members = sorted(
-        ((names.get(mid, f"#{mid}"), line) for mid, line in per_member.items()),
-        key=lambda item: item[0].lower(),
-    )
-    return {
-        "members": members,
-        "claims": report.get("claims", []),
-        "unspent": int(report.get("unspent", 0)),
-        "unspent_to": report.get("unspent_to", "return"),
-        "carried": [int(c) for c in report.get("carried", [])],
-        "policy": report.get("policy", ""),
-        "envelope": int(report.get("envelope", 0)),
-        "granted": sum(line["granted"] for _, line in members),
-        "settled": sum(line["settled"] for _, line in members),
     }
 
 

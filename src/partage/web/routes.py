@@ -15,7 +15,18 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
-from partage.web import auth, claims, contributions, i18n, ledger, orgs, public, rounds
+from partage.web import (
+    account,
+    auth,
+    claims,
+    contributions,
+    i18n,
+    ledger,
+    orgs,
+    public,
+    rounds,
+    statements,
+)
 from partage.web.rendering import Pages, render
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -38,7 +49,7 @@ def install(app: FastAPI, *, secret_key: str, secure_cookies: bool) -> None:
     )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # The fixed address /rounds/new must be matched before /rounds/{round_id}.
-    for module in (auth, orgs, rounds, claims, contributions, ledger, public):
+    for module in (auth, account, orgs, statements, rounds, claims, contributions, ledger, public):
         app.include_router(module.router)
 
     api_handler = app.exception_handlers.get(StarletteHTTPException, http_exception_handler)
