@@ -118,3 +118,32 @@ def test_a_member_creates_a_new_organization_and_becomes_its_admin(api: Api) -> 
         assert (refused.status_code, refused.json()["error"]["code"]) == (status, code)
     with api.community.uow(readonly=True) as u:
         assert u.community.organization_by_slug("autre") is None  # nothing written
+
+
+def test_changing_ones_password(api: Api) -> None:
+    headers = api.as_("bruno")
+    wrong = api.client.post(
+        "/api/me/password",
+        headers=headers,
+        json={"current_password": "nope nope", "password": "a new secret"},
+    )
+    assert (wrong.status_code, wrong.json()["error"]["code"]) == (422, "password.wrong_current")
+    short = api.client.post(
+        "/api/me/password",
+        headers=headers,
+        json={"current_password": PASSWORD, "password": "short"},
+    )
+    assert (short.status_code, short.json()["error"]["code"]) == (422, "password.too_short")
+    done = api.client.post(
+        "/api/me/password",
+        headers=headers,
+        json={"current_password": PASSWORD, "password": "a new secret"},
+    )
+    assert done.status_code == 204
+    body = {
+        "organization": "tiers-lieux",
+        "email": "bruno@tiers-lieux.example",
+        "password": "a new secret",
+    }
+    assert api.client.post("/api/tokens", json=body).status_code == 201
+    assert api.client.post("/api/tokens", json={**body, "password": PASSWORD}).status_code == 401

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
+from pydantic import Field
 
 from partage.api.context import Now, TokenActor, Units
 from partage.api.errors import ERROR_RESPONSES, ApiRoute
+from partage.api.schemas import Body, Text
 from partage.api.schemas_community import (
     MemberOut,
     MeOut,
@@ -64,3 +66,20 @@ def me(actor: TokenActor) -> MeOut:
     return MeOut(
         organization=OrganizationOut.of(actor.organization), member=MemberOut.of(actor.member)
     )
+
+
+class PasswordIn(Body):
+    current_password: Text = Field(max_length=1024)
+    password: Text = Field(max_length=1024, description="the new password, 8 characters or more")
+
+
+@router.post("/me/password", status_code=204, summary="Change your password")
+def change_password(body: PasswordIn, actor: TokenActor, uow: Units) -> None:
+    """The person behind the token changes their password, giving the current one."""
+    with uow() as u:
+        accounts.change_password(
+            u,
+            user_id=actor.member.user_id or 0,
+            current=body.current_password,
+            new=body.password,
+        )

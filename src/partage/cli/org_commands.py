@@ -111,6 +111,40 @@ def user_create(
         emit(as_json, {"id": user_id, "email": email.strip().lower()}, f"user #{user_id} {email}")
 
 
+@user.command("password")
+def user_password(
+    ctx: typer.Context,
+    current: Annotated[
+        str,
+        typer.Option(
+            prompt=True, hide_input=True, envvar="PARTAGE_PASSWORD", help="Current password."
+        ),
+    ],
+    new: Annotated[
+        str,
+        typer.Option(
+            prompt=True,
+            hide_input=True,
+            confirmation_prompt=True,
+            envvar="PARTAGE_NEW_PASSWORD",
+            help="New password.",
+        ),
+    ],
+    as_json: Json = False,
+) -> None:
+    """Change the password of the person given with --as."""
+    c = cli_context(ctx)
+    with reporting(as_json):
+        if not c.acting_as:
+            raise InvalidInput("cli.no_actor", "say who you are: partage --as EMAIL …", "as")
+        with c.uow() as u:
+            row = u.community.user_by_email(c.acting_as.strip().lower())
+            if row is None:
+                raise NotFound("user.not_found", f"no user {c.acting_as}", "as")
+            accounts.change_password(u, user_id=int(row._mapping["id"]), current=current, new=new)
+        emit(as_json, {"changed": True}, "password changed")
+
+
 @member.command("add")
 def member_add(
     ctx: typer.Context,

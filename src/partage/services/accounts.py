@@ -83,6 +83,26 @@ def set_password(uow: UnitOfWork, *, user_id: int, password: str) -> None:
     uow.commit()
 
 
+def change_password(
+    uow: UnitOfWork, *, user_id: int, current: str, new: str, again: str | None = None
+) -> None:
+    """A signed-in person changes their password, proving they know the current one."""
+    me = user(uow, user_id)
+    if me is None:
+        raise Unauthenticated("auth.failed", "sign in again")
+    try:
+        sign_in(uow, email=me.email, password=current)
+    except Unauthenticated:
+        raise InvalidInput(
+            "password.wrong_current", "the current password is wrong", field="current_password"
+        ) from None
+    if again is not None and new != again:
+        raise InvalidInput(
+            "password.mismatch", "the two new passwords differ", field="password_again"
+        )
+    set_password(uow, user_id=user_id, password=new)
+
+
 def _token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

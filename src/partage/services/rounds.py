@@ -604,6 +604,11 @@ def view_claim(uow: UnitOfWork, *, actor: Actor, claim_id: int, now: datetime) -
     )
 
 
+def claims_of(uow: UnitOfWork, *, actor: Actor, member_id: int) -> list[ClaimRecord]:
+    """Every claim a member declared, in every round, oldest first."""
+    return uow.rounds.claims_of_member(actor.org_id, member_id)
+
+
 @dataclass(frozen=True, slots=True)
 class Given:
     """What a member took, waived and redirected over every closed round."""

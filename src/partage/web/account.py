@@ -13,7 +13,7 @@ from starlette.datastructures import FormData
 
 from partage.core.community import parse_legal_form
 from partage.core.currency import Currency, currency_for
-from partage.core.errors import DomainError, InvalidInput, Unauthenticated
+from partage.core.errors import DomainError
 from partage.services import accounts, organizations
 from partage.web import forms
 from partage.web.auth import show_home
@@ -81,27 +81,13 @@ async def change_password(request: Request, slug: str) -> Response:
         try:
             with uow_factory(request)() as uow:
                 actor_of(request, uow, slug)
-                me = accounts.user(uow, user_id)
-                if me is None:
-                    raise SignInRequired
-                try:
-                    accounts.sign_in(
-                        uow, email=me.email, password=forms.text(form, "current_password")
-                    )
-                except Unauthenticated:
-                    raise InvalidInput(
-                        "password.wrong_current",
-                        "the current password is wrong",
-                        field="current_password",
-                    ) from None
-                new = forms.text(form, "password")
-                if new != forms.text(form, "password_again"):
-                    raise InvalidInput(
-                        "password.mismatch",
-                        "the two new passwords differ",
-                        field="password_again",
-                    )
-                accounts.set_password(uow, user_id=user_id, password=new)
+                accounts.change_password(
+                    uow,
+                    user_id=user_id,
+                    current=forms.text(form, "current_password"),
+                    new=forms.text(form, "password"),
+                    again=forms.text(form, "password_again"),
+                )
         except DomainError as error:
             if error.code == "organization.not_found":
                 raise

@@ -89,8 +89,10 @@ def statement_context(
     _ = gettext(request)
     fmt = Formatter(lang_of(request))
     claims = []
+    # Only the rounds this member declared in are read, newest first.
+    declared_in = {r.round_id for r in rounds.claims_of(uow, actor=actor, member_id=member.id)}
     every = sorted(rounds.rounds(uow, actor=actor), key=lambda r: r.id, reverse=True)
-    for round_ in every:
+    for round_ in (r for r in every if r.id in declared_in):
         round_view = rounds.view_round(uow, actor=actor, round_id=round_.id, now=now)
         mine = [r for r in round_view.claims if r.claim.member_id == member.id]
         if not mine:
