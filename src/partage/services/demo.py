@@ -192,7 +192,7 @@ def _winter_round(
         ),
         (
             "awa",
-            90_000,
+            150_000,
             "Animation du réseau",
             "Accueil des nouveaux lieux et suivi des adhésions",
             "12",
@@ -206,9 +206,17 @@ def _winter_round(
         ),
         ("lucas", 120_000, None, "Formations « ouvrir un tiers-lieu »", "16"),
         ("yasmine", 60_000, None, "Coordination du budget contributif", "8"),
+        ("marc", 30_000, None, "Relecture de la charte des lieux", "4"),
+        ("enercoop", 20_000, None, "Audit énergétique de deux lieux", None),
     )
+    # Marc takes nothing for his part; the energy cooperative gives its share to the fund.
+    choices = {
+        "marc": (Disposition.WAIVE, None),
+        "enercoop": (Disposition.REDIRECT, "project:fonds-solidaire"),
+    }
     when = start + timedelta(hours=2)
     for local, amount, mission, text, hours in claims:
+        disposition, target = choices.get(local, (Disposition.TAKE, None))
         with uow() as u:
             rounds.declare_claim(
                 u,
@@ -219,6 +227,8 @@ def _winter_round(
                 now=when,
                 mission_id=missions.get(mission) if mission else None,
                 hours=hours,
+                disposition=disposition,
+                redirect_to=target,
             )
         when += timedelta(hours=5)
     close_at = start + timedelta(days=30)
