@@ -168,8 +168,22 @@ def test_errors_exit_non_zero_and_name_the_rule(cli) -> None:  # type: ignore[no
 
 
 def test_changing_a_password(cli) -> None:  # type: ignore[no-untyped-def]
-    cli("user", "create", "--email", "ana@coop.example", "--name", "Ana", "--password", "long enough pw")
+    cli(
+        "user",
+        "create",
+        "--email",
+        "ana@coop.example",
+        "--name",
+        "Ana",
+        "--password",
+        "long enough pw",
+    )
     wrong = cli("user", "password", "--current", "nope nope", "--new", "another pw", "--json")
-    assert wrong.exit_code == 3 and json.loads(wrong.stdout)["error"]["code"] == "password.wrong_current"
-    assert cli("user", "password", "--current", "long enough pw", "--new", "another pw").exit_code == 0
+    assert (
+        wrong.exit_code == 3
+        and json.loads(wrong.stdout)["error"]["code"] == "password.wrong_current"
+    )
+    assert (
+        cli("user", "password", "--current", "long enough pw", "--new", "another pw").exit_code == 0
+    )
     assert cli("org", "create", "Coop").exit_code == 0
