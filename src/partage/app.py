@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 from fastapi import FastAPI
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from partage.api.routes import install as install_api
 from partage.cli.main import run as run_cli
@@ -21,6 +22,37 @@ from partage.storage.database import make_engine
 from partage.web.routes import install as install_web
 
 Clock = Callable[[], datetime]
+
+
+# The largest request partage accepts at all (a CSV import of 10 MiB and its form around it);
+# the API's routes apply their own, tighter limits.
+MAX_REQUEST_BYTES = 11 * 1024 * 1024
+
+
+class RequestSizeLimit:
+    """Refuse a request whose declared body is larger than ``limit`` with 413, unread."""
+
+    def __init__(self, app: ASGIApp, limit: int = MAX_REQUEST_BYTES) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            declared = dict(scope["headers"]).get(b"content-length", b"")
+            too_large = declared.isdigit() and int(declared) > self.limit
+            if too_large or (declared and not declared.isdigit()):
+                status = 413 if too_large else 400
+                reason = b"request body too large" if too_large else b"bad content-length"
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": status,
+                        "headers": [(b"content-type", b"text/plain; charset=utf-8")],
+                    }
+                )
+                await send({"type": "http.response.body", "body": reason})
+                return
+        await self.app(scope, receive, send)
 
 
 def system_clock() -> datetime:
@@ -49,6 +81,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
     app.state.clock = clock
     install_api(app)
     install_web(app, secret_key=settings.secret_key, secure_cookies=settings.secure_cookies)
+    app.add_middleware(RequestSizeLimit)
     return app
 
 

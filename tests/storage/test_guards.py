@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
+from partage.core.closing import Policy, UnspentRule
 from partage.core.ledger import entry_hash
-from partage.services import ledger
+from partage.services import ledger, rounds
 from tests.conftest import Community
 
 
@@ -44,10 +47,30 @@ def test_postgres_refuses_an_unbalanced_entry_written_straight_in(
         )
 
 
-def test_ledger_rows_cannot_be_updated_or_deleted(engine: Engine, community: Community) -> None:
+def test_ledger_rows_and_claim_threads_cannot_be_updated_or_deleted(
+    engine: Engine, community: Community
+) -> None:
+    c = community
+    with c.uow() as u:
+        r = rounds.open_round(
+            u,
+            actor=c.admin,
+            name="R",
+            envelope=1_000,
+            window=timedelta(days=7),
+            policy=Policy.PRO_RATA,
+            unspent_rule=UnspentRule.RETURN,
+            now=c.clock(),
+        ).id
+    with c.uow() as u:
+        rounds.declare_claim(
+            u, actor=c.bruno, round_id=r, amount=500, justification="x", now=c.clock()
+        )
     for statement in (
         "UPDATE ledger_postings SET amount = amount + 1",
         "DELETE FROM ledger_entries",
+        "UPDATE claim_events SET body = 'rewritten'",
+        "DELETE FROM claim_events",
     ):
         with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
             conn.execute(text(statement))

@@ -258,19 +258,6 @@ debts = Table(
     Column("created_at", Stamp, nullable=False),
 )
 
-payouts = Table(
-    "payouts",
-    metadata,
-    Column("organization_id", Id, primary_key=True),
-    Column("id", BigInteger, primary_key=True, autoincrement=False),
-    Column("member_id", BigInteger, nullable=False),
-    Column("amount", BigInteger, nullable=False),
-    Column("reference", String(200), nullable=False),
-    Column("paid_at", Stamp, nullable=False),
-    Column("entry_seq", BigInteger, nullable=False),
-    Column("recorded_by", BigInteger, nullable=False),
-)
-
 ledger_entries = Table(
     "ledger_entries",
     metadata,
@@ -313,5 +300,4 @@ COUNTER_KINDS = (
     "objection",
     "claim_event",
     "debt",
-    "payout",
 )

@@ -58,20 +58,6 @@ def upgrade() -> None:
         sa.UniqueConstraint("slug", name=op.f("uq_organizations_slug")),
     )
     op.create_table(
-        "payouts",
-        sa.Column(
-            "organization_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
-        ),
-        sa.Column("id", sa.BigInteger(), autoincrement=False, nullable=False),
-        sa.Column("member_id", sa.BigInteger(), nullable=False),
-        sa.Column("amount", sa.BigInteger(), nullable=False),
-        sa.Column("reference", sa.String(length=200), nullable=False),
-        sa.Column("paid_at", partage.storage.types.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("entry_seq", sa.BigInteger(), nullable=False),
-        sa.Column("recorded_by", sa.BigInteger(), nullable=False),
-        sa.PrimaryKeyConstraint("organization_id", "id", name=op.f("pk_payouts")),
-    )
-    op.create_table(
         "users",
         sa.Column(
             "id",
@@ -490,6 +476,5 @@ def downgrade() -> None:
     op.drop_table("counters")
     op.drop_table("colleges")
     op.drop_table("users")
-    op.drop_table("payouts")
     op.drop_table("organizations")
     op.drop_table("debts")

@@ -1,0 +1,22 @@
+"""The assembled application: limits that hold for every entry point."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from partage.app import MAX_REQUEST_BYTES, create_app
+from partage.settings import Settings
+from tests.conftest import FakeClock
+
+
+def test_an_oversized_request_is_refused_unread(db_url: str, clock: FakeClock) -> None:
+    app = create_app(Settings(database_url=db_url, secret_key="test"), clock=clock)
+    with TestClient(app) as client:
+        big = b"x" * (MAX_REQUEST_BYTES + 1)
+        page = client.post(
+            "/signin", content=big, headers={"content-type": "application/x-www-form-urlencoded"}
+        )
+        assert page.status_code == 413
+        bad = client.post("/signin", content=b"a=b", headers={"content-length": "abc"})
+        assert bad.status_code == 400
+        assert client.get("/").status_code == 200
