@@ -9,7 +9,7 @@ import typer
 
 from partage.cli.context import CliContext, cli_context
 from partage.cli.output import Json, emit, reporting
-from partage.core.claims import ClaimRecord, Disposition
+from partage.core.claims import Disposition
 from partage.core.closing import MissionSpec
 from partage.core.errors import InvalidInput
 from partage.core.money import Money, parse_minor
@@ -173,10 +173,6 @@ def close(ctx: typer.Context, slug: Slug, round_id: int, as_json: Json = False) 
         emit(as_json, closing, human)
 
 
-def _print_claim(as_json: bool, record: ClaimRecord, message: str) -> None:
-    emit(as_json, record, message)
-
-
 @claim.command("declare")
 def declare(
     ctx: typer.Context,
@@ -215,7 +211,7 @@ def declare(
                 redirect_to=redirect,
                 now=c.clock(),
             )
-        _print_claim(
+        emit(
             as_json,
             record,
             f"claim #{record.id} declared; objections until "
@@ -263,7 +259,7 @@ def object_(
             record = rounds.object_to_claim(
                 u, actor=c.actor(slug), claim_id=claim_id, reason=reason, now=c.clock()
             )
-        _print_claim(
+        emit(
             as_json,
             record,
             f"objection #{record.claim.objections[-1].id} recorded on claim #{claim_id}",
@@ -281,7 +277,7 @@ def withdraw_objection(
             record = rounds.withdraw_objection(
                 u, actor=c.actor(slug), claim_id=claim_id, objection_id=objection_id, now=c.clock()
             )
-        _print_claim(as_json, record, f"objection #{objection_id} withdrawn")
+        emit(as_json, record, f"objection #{objection_id} withdrawn")
 
 
 @claim.command("comment")
@@ -319,7 +315,7 @@ def amend(
                 note=note,
                 now=c.clock(),
             )
-        _print_claim(as_json, record, f"claim #{claim_id} amended")
+        emit(as_json, record, f"claim #{claim_id} amended")
 
 
 @claim.command("withdraw")
@@ -329,7 +325,7 @@ def withdraw(ctx: typer.Context, slug: Slug, claim_id: int, as_json: Json = Fals
     with reporting(as_json):
         with c.uow() as u:
             record = rounds.withdraw_claim(u, actor=c.actor(slug), claim_id=claim_id, now=c.clock())
-        _print_claim(as_json, record, f"claim #{claim_id} withdrawn")
+        emit(as_json, record, f"claim #{claim_id} withdrawn")
 
 
 @claim.command("dispose")
@@ -359,4 +355,4 @@ def dispose(
                 redirect_to=to,
                 now=c.clock(),
             )
-        _print_claim(as_json, record, f"claim #{claim_id}: {disposition.value}")
+        emit(as_json, record, f"claim #{claim_id}: {disposition.value}")
