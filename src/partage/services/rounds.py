@@ -443,6 +443,12 @@ def _closing_entry(actor: Actor, round_: Round, closing: Closing, now: datetime)
     if closing.unspent:
         sink = chart.ROLLOVER if round_.unspent_rule is UnspentRule.ROLLOVER else chart.COMMONS
         lines += [(source, closing.unspent, code), (sink, -closing.unspent, code)]
+    # One line per account reads like a closing statement: the envelope debited once, each
+    # member, fund and debt credited once.
+    merged: dict[str, int] = {}
+    for account, amount, _ in lines:
+        merged[account] = merged.get(account, 0) + amount
+    lines = [(account, amount, code) for account, amount in merged.items() if amount]
     if not lines:
         return None
     return entry(
