@@ -15,10 +15,11 @@ from partage.core.community import parse_legal_form
 from partage.core.currency import Currency, currency_for
 from partage.core.errors import DomainError
 from partage.services import accounts, organizations
+from partage.services.context import Actor, UnitOfWork
 from partage.web import forms
+from partage.web.actions import act_on_form
 from partage.web.auth import show_home
 from partage.web.i18n import N_
-from partage.web.membership import actor_of
 from partage.web.orgs import show_settings
 from partage.web.rendering import (
     SignInRequired,
@@ -74,25 +75,20 @@ async def create_organization(request: Request) -> Response:
 
 @router.post("/o/{slug}/settings/password")
 async def change_password(request: Request, slug: str) -> Response:
-    form = await forms.posted(request)
-    user_id = require_user(request)
+    def change(uow: UnitOfWork, actor: Actor, form: FormData) -> None:
+        accounts.change_password(
+            uow,
+            user_id=require_user(request),
+            current=forms.text(form, "current_password"),
+            new=forms.text(form, "password"),
+            again=forms.text(form, "password_again"),
+        )
 
-    def act() -> Response:
-        try:
-            with uow_factory(request)() as uow:
-                actor_of(request, uow, slug)
-                accounts.change_password(
-                    uow,
-                    user_id=user_id,
-                    current=forms.text(form, "current_password"),
-                    new=forms.text(form, "password"),
-                    again=forms.text(form, "password_again"),
-                )
-        except DomainError as error:
-            if error.code == "organization.not_found":
-                raise
-            return show_settings(request, slug, error=error, form="password")
-        flash(request, N_("Your password is changed."))
-        return redirect(f"/o/{slug}/settings")
-
-    return await run_in_threadpool(act)
+    return await act_on_form(
+        request,
+        slug,
+        change,
+        again=lambda error, form: show_settings(request, slug, error=error, form="password"),
+        done=N_("Your password is changed."),
+        then=f"/o/{slug}/settings",
+    )

@@ -28,7 +28,7 @@ from partage.web.rendering import (
     form_error,
     redirect,
     render,
-    status_of,
+    render_form_page,
     uow_factory,
 )
 
@@ -46,10 +46,9 @@ def show_home(
         mine = organizations.my_organizations(uow, user_id=user_id) if user_id else []
         public = public_organizations(uow)
     context: dict[str, Any] = {"mine": mine, "public": public, "legal_forms": LEGAL_FORMS}
-    if error is not None:
-        context["error"] = form_error(request, "create", error)
-        context["values"] = values or {}
-    return render(request, "home.html", context, status=status_of(error) if error else 200)
+    return render_form_page(
+        request, "home.html", context, error=error, form="create", values=values
+    )
 
 
 @router.get("/")

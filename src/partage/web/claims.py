@@ -11,7 +11,6 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from partage.core.claims import ClaimStatus
@@ -19,20 +18,11 @@ from partage.core.errors import DomainError
 from partage.services import contributions, rounds
 from partage.services.context import Actor, UnitOfWork
 from partage.web import forms
+from partage.web.actions import act_on_form, codes
 from partage.web.i18n import N_
 from partage.web.labels import EVENT_TEXT, RESOLUTION_TEXT, STATUS_TEXT, redirect_label
 from partage.web.membership import actor_of, org_frame
-from partage.web.rendering import (
-    WebRoute,
-    flash,
-    form_error,
-    gettext,
-    place_error,
-    redirect,
-    render,
-    status_of,
-    uow_factory,
-)
+from partage.web.rendering import WebRoute, gettext, render_form_page, uow_factory
 
 router = APIRouter(route_class=WebRoute)
 
@@ -99,21 +89,22 @@ def show_claim(
     with uow_factory(request)(readonly=True) as uow:
         actor = actor_of(request, uow, slug)
         context = claim_context(request, uow, actor, claim_id)
-    if error is not None:
-        context["error"] = form_error(request, form, error)
-        context["values"] = values or {}
-        place_error(
-            context,
-            {
-                "object": context["can_object"],
-                "withdraw_objection": bool(context["my_standing"]),
-                "amend": context["can_amend"],
-                "dispose": context["can_change"],
-                "withdraw": context["can_change"],
-                "comment": context["can_comment"],
-            },
-        )
-    return render(request, "claim.html", context, status=status_of(error) if error else 200)
+    return render_form_page(
+        request,
+        "claim.html",
+        context,
+        error=error,
+        form=form,
+        values=values,
+        offered={
+            "object": context["can_object"],
+            "withdraw_objection": bool(context["my_standing"]),
+            "amend": context["can_amend"],
+            "dispose": context["can_change"],
+            "withdraw": context["can_change"],
+            "comment": context["can_comment"],
+        },
+    )
 
 
 @router.get("/o/{slug}/claims/{claim_id}")
@@ -127,23 +118,19 @@ Action = Callable[[UnitOfWork, Actor, int, FormData], object]
 async def _act(
     request: Request, slug: str, claim_id: str, form_name: str, done: str, action: Action
 ) -> Response:
-    """Read the form, run one service call in one unit of work, then redirect or re-render."""
+    """Act on one of the claim page's forms, then come back to the claim (see act_on_form)."""
     cid = forms.path_id(claim_id, what="claim")
-    form = await forms.posted(request)
-
-    def run() -> Response:
-        try:
-            with uow_factory(request)() as uow:
-                actor = actor_of(request, uow, slug)
-                action(uow, actor, cid, form)
-        except DomainError as error:
-            if error.code in ("organization.not_found", "claim.not_found"):
-                raise
-            return show_claim(request, slug, cid, error=error, form=form_name, values=form)
-        flash(request, done)
-        return redirect(f"/o/{slug}/claims/{cid}")
-
-    return await run_in_threadpool(run)
+    return await act_on_form(
+        request,
+        slug,
+        lambda uow, actor, form: action(uow, actor, cid, form),
+        again=lambda error, form: show_claim(
+            request, slug, cid, error=error, form=form_name, values=form
+        ),
+        done=done,
+        then=f"/o/{slug}/claims/{cid}",
+        gone=codes("organization.not_found", "claim.not_found"),
+    )
 
 
 def _now(request: Request) -> Any:

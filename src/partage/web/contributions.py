@@ -14,20 +14,13 @@ from starlette.datastructures import FormData
 
 from partage.core.errors import DomainError, InvalidInput
 from partage.services import contributions
+from partage.services.context import Actor, UnitOfWork
 from partage.services.contributions import CSV_COLUMNS, ImportReport
 from partage.web import forms
+from partage.web.actions import act_on_form
 from partage.web.i18n import N_, message_for
 from partage.web.membership import actor_of, org_frame
-from partage.web.rendering import (
-    WebRoute,
-    flash,
-    form_error,
-    gettext,
-    redirect,
-    render,
-    status_of,
-    uow_factory,
-)
+from partage.web.rendering import WebRoute, flash, gettext, redirect, render_form_page, uow_factory
 
 router = APIRouter(route_class=WebRoute)
 SHOWN = 200
@@ -78,11 +71,9 @@ def show_contributions(
     }
     if filter_error is not None and error is None:
         error, form = filter_error, "filter"
-    if error is not None:
-        context["error"] = form_error(request, form, error)
-        context["values"] = values or {}
-    code = status if status is not None else (status_of(error) if error else 200)
-    return render(request, "contributions.html", context, status=code)
+    return render_form_page(
+        request, "contributions.html", context, error=error, form=form, values=values, status=status
+    )
 
 
 @router.get("/o/{slug}/contributions")
@@ -92,32 +83,30 @@ def contributions_page(request: Request, slug: str) -> Response:
 
 @router.post("/o/{slug}/contributions")
 async def record(request: Request, slug: str) -> Response:
-    form = await forms.posted(request)
+    def record_one(uow: UnitOfWork, actor: Actor, form: FormData) -> object:
+        return contributions.record(
+            uow,
+            actor=actor,
+            activity=forms.text(form, "activity"),
+            occurred_on=forms.text(form, "date"),
+            hours=forms.text(form, "hours").strip() or None,
+            quantity=forms.text(form, "quantity").strip() or None,
+            description=forms.text(form, "description"),
+            link=forms.text(form, "link").strip() or None,
+            member_id=forms.optional_id(forms.text(form, "member"), field="member"),
+            now=request.app.state.clock(),
+        )
 
-    def act() -> Response:
-        try:
-            with uow_factory(request)() as uow:
-                actor = actor_of(request, uow, slug)
-                contributions.record(
-                    uow,
-                    actor=actor,
-                    activity=forms.text(form, "activity"),
-                    occurred_on=forms.text(form, "date"),
-                    hours=forms.text(form, "hours").strip() or None,
-                    quantity=forms.text(form, "quantity").strip() or None,
-                    description=forms.text(form, "description"),
-                    link=forms.text(form, "link").strip() or None,
-                    member_id=forms.optional_id(forms.text(form, "member"), field="member"),
-                    now=request.app.state.clock(),
-                )
-        except DomainError as error:
-            if error.code == "organization.not_found":
-                raise
-            return show_contributions(request, slug, error=error, form="record", values=form)
-        flash(request, N_("The contribution is recorded."))
-        return redirect(f"/o/{slug}/contributions")
-
-    return await run_in_threadpool(act)
+    return await act_on_form(
+        request,
+        slug,
+        record_one,
+        again=lambda error, form: show_contributions(
+            request, slug, error=error, form="record", values=form
+        ),
+        done=N_("The contribution is recorded."),
+        then=f"/o/{slug}/contributions",
+    )
 
 
 @router.post("/o/{slug}/contributions/import")

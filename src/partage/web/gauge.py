@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from partage.services.rounds import RoundView
+
 
 @dataclass(frozen=True, slots=True)
 class Segment:
@@ -52,3 +54,13 @@ def gauge(*, envelope: int, declared: int, accepted: int, objected: int) -> Gaug
     )
     mark = round(100 * envelope / scale, 2) if declared > envelope else None
     return Gauge(envelope, declared, accepted, objected, pending, segments, mark)
+
+
+def round_gauge(view: RoundView) -> Gauge:
+    """A round's gauge over its whole envelope (all missions and the general pot together)."""
+    return gauge(
+        envelope=view.envelope,
+        declared=view.declared,
+        accepted=view.accepted,
+        objected=view.under_objection,
+    )

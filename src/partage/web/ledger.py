@@ -6,26 +6,17 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from partage.core.errors import DomainError
 from partage.services import ledger, rounds
 from partage.services.context import Actor, UnitOfWork
 from partage.web import forms
+from partage.web.actions import act_on_form
 from partage.web.i18n import N_
 from partage.web.labels import account_label, entry_title
 from partage.web.membership import actor_of, org_frame
-from partage.web.rendering import (
-    WebRoute,
-    flash,
-    form_error,
-    gettext,
-    redirect,
-    render,
-    status_of,
-    uow_factory,
-)
+from partage.web.rendering import WebRoute, gettext, render_form_page, uow_factory
 
 router = APIRouter(route_class=WebRoute)
 SHOWN_ENTRIES = 200
@@ -66,10 +57,7 @@ def show_ledger(
     with uow_factory(request)(readonly=True) as uow:
         actor = actor_of(request, uow, slug)
         context = ledger_context(request, uow, actor)
-    if error is not None:
-        context["error"] = form_error(request, form, error)
-        context["values"] = values or {}
-    return render(request, "ledger.html", context, status=status_of(error) if error else 200)
+    return render_form_page(request, "ledger.html", context, error=error, form=form, values=values)
 
 
 @router.get("/o/{slug}/ledger")
@@ -79,51 +67,47 @@ def ledger_page(request: Request, slug: str) -> Response:
 
 @router.post("/o/{slug}/ledger/deposit")
 async def deposit(request: Request, slug: str) -> Response:
-    form = await forms.posted(request)
+    def record(uow: UnitOfWork, actor: Actor, form: FormData) -> object:
+        return ledger.deposit(
+            uow,
+            actor=actor,
+            amount=forms.amount(forms.text(form, "amount"), actor.organization.currency),
+            memo=forms.text(form, "memo"),
+            fund=forms.text(form, "fund").strip() or "commons",
+            now=request.app.state.clock(),
+        )
 
-    def act() -> Response:
-        try:
-            with uow_factory(request)() as uow:
-                actor = actor_of(request, uow, slug)
-                ledger.deposit(
-                    uow,
-                    actor=actor,
-                    amount=forms.amount(forms.text(form, "amount"), actor.organization.currency),
-                    memo=forms.text(form, "memo"),
-                    fund=forms.text(form, "fund").strip() or "commons",
-                    now=request.app.state.clock(),
-                )
-        except DomainError as error:
-            if error.code == "organization.not_found":
-                raise
-            return show_ledger(request, slug, error=error, form="deposit", values=form)
-        flash(request, N_("The deposit is recorded."))
-        return redirect(f"/o/{slug}/ledger")
-
-    return await run_in_threadpool(act)
+    return await act_on_form(
+        request,
+        slug,
+        record,
+        again=lambda error, form: show_ledger(
+            request, slug, error=error, form="deposit", values=form
+        ),
+        done=N_("The deposit is recorded."),
+        then=f"/o/{slug}/ledger",
+    )
 
 
 @router.post("/o/{slug}/ledger/payout")
 async def payout(request: Request, slug: str) -> Response:
-    form = await forms.posted(request)
+    def pay(uow: UnitOfWork, actor: Actor, form: FormData) -> object:
+        return ledger.pay_member(
+            uow,
+            actor=actor,
+            member_id=forms.required_id(forms.text(form, "member"), field="member"),
+            amount=forms.amount(forms.text(form, "amount"), actor.organization.currency),
+            reference=forms.text(form, "reference"),
+            now=request.app.state.clock(),
+        )
 
-    def act() -> Response:
-        try:
-            with uow_factory(request)() as uow:
-                actor = actor_of(request, uow, slug)
-                ledger.pay_member(
-                    uow,
-                    actor=actor,
-                    member_id=forms.required_id(forms.text(form, "member"), field="member"),
-                    amount=forms.amount(forms.text(form, "amount"), actor.organization.currency),
-                    reference=forms.text(form, "reference"),
-                    now=request.app.state.clock(),
-                )
-        except DomainError as error:
-            if error.code == "organization.not_found":
-                raise
-            return show_ledger(request, slug, error=error, form="payout", values=form)
-        flash(request, N_("The payout is recorded."))
-        return redirect(f"/o/{slug}/ledger")
-
-    return await run_in_threadpool(act)
+    return await act_on_form(
+        request,
+        slug,
+        pay,
+        again=lambda error, form: show_ledger(
+            request, slug, error=error, form="payout", values=form
+        ),
+        done=N_("The payout is recorded."),
+        then=f"/o/{slug}/ledger",
+    )

@@ -20,18 +20,11 @@ from partage.core.roles import Role, parse_role
 from partage.services import accounts, ledger, organizations, rounds
 from partage.services.context import Actor, UnitOfWork
 from partage.web import forms
-from partage.web.gauge import gauge
+from partage.web.actions import act_on_form
+from partage.web.gauge import round_gauge
 from partage.web.i18n import N_
 from partage.web.membership import actor_of, org_frame
-from partage.web.rendering import (
-    WebRoute,
-    flash,
-    form_error,
-    redirect,
-    render,
-    status_of,
-    uow_factory,
-)
+from partage.web.rendering import WebRoute, render, render_form_page, uow_factory
 from partage.web.statements import given_by_member
 
 router = APIRouter(route_class=WebRoute)
@@ -79,12 +72,7 @@ def rounds_overview(request: Request, uow: UnitOfWork, actor: Actor) -> dict[str
         open_rounds.append(
             (
                 view,
-                gauge(
-                    envelope=view.envelope,
-                    declared=view.declared,
-                    accepted=view.accepted,
-                    objected=view.under_objection,
-                ),
+                round_gauge(view),
             )
         )
     closed = sorted(
@@ -129,10 +117,7 @@ def show_members(
             "roles": [r.value for r in Role],
             "kinds": [k.value for k in MemberKind],
         }
-    if error is not None:
-        context["error"] = form_error(request, form, error)
-        context["values"] = values or {}
-    return render(request, "members.html", context, status=status_of(error) if error else 200)
+    return render_form_page(request, "members.html", context, error=error, form=form, values=values)
 
 
 @router.get("/o/{slug}/members")
@@ -142,55 +127,48 @@ def members_page(request: Request, slug: str) -> Response:
 
 @router.post("/o/{slug}/members")
 async def add_member(request: Request, slug: str) -> Response:
-    form = await forms.posted(request)
+    def add(uow: UnitOfWork, actor: Actor, form: FormData) -> object:
+        return organizations.add_member(
+            uow,
+            actor=actor,
+            name=forms.text(form, "name"),
+            role=parse_role(forms.text(form, "role", "member")),
+            kind=parse_member_kind(forms.text(form, "kind", "person")),
+            email=forms.text(form, "email").strip() or None,
+            password=forms.text(form, "password") or None,
+            college=forms.text(form, "college").strip() or None,
+            now=request.app.state.clock(),
+        )
 
-    def act() -> Response:
-        try:
-            with uow_factory(request)() as uow:
-                actor = actor_of(request, uow, slug)
-                organizations.add_member(
-                    uow,
-                    actor=actor,
-                    name=forms.text(form, "name"),
-                    role=parse_role(forms.text(form, "role", "member")),
-                    kind=parse_member_kind(forms.text(form, "kind", "person")),
-                    email=forms.text(form, "email").strip() or None,
-                    password=forms.text(form, "password") or None,
-                    college=forms.text(form, "college").strip() or None,
-                    now=request.app.state.clock(),
-                )
-        except DomainError as error:
-            if error.code == "organization.not_found":
-                raise
-            return show_members(request, slug, error=error, form="member", values=form)
-        flash(request, N_("The member is added."))
-        return redirect(f"/o/{slug}/members")
-
-    return await run_in_threadpool(act)
+    return await act_on_form(
+        request,
+        slug,
+        add,
+        again=lambda error, form: show_members(
+            request, slug, error=error, form="member", values=form
+        ),
+        done=N_("The member is added."),
+        then=f"/o/{slug}/members",
+    )
 
 
 @router.post("/o/{slug}/colleges")
 async def add_college(request: Request, slug: str) -> Response:
-    form = await forms.posted(request)
+    def add(uow: UnitOfWork, actor: Actor, form: FormData) -> object:
+        return organizations.add_college(
+            uow, actor=actor, name=forms.text(form, "college"), weight=forms.text(form, "weight")
+        )
 
-    def act() -> Response:
-        try:
-            with uow_factory(request)() as uow:
-                actor = actor_of(request, uow, slug)
-                organizations.add_college(
-                    uow,
-                    actor=actor,
-                    name=forms.text(form, "college"),
-                    weight=forms.text(form, "weight"),
-                )
-        except DomainError as error:
-            if error.code == "organization.not_found":
-                raise
-            return show_members(request, slug, error=error, form="college", values=form)
-        flash(request, N_("The college is added."))
-        return redirect(f"/o/{slug}/members")
-
-    return await run_in_threadpool(act)
+    return await act_on_form(
+        request,
+        slug,
+        add,
+        again=lambda error, form: show_members(
+            request, slug, error=error, form="college", values=form
+        ),
+        done=N_("The college is added."),
+        then=f"/o/{slug}/members",
+    )
 
 
 # -- settings ---------------------------------------------------------------------------------
@@ -207,9 +185,7 @@ def show_settings(
     with uow_factory(request)(readonly=True) as uow:
         actor = actor_of(request, uow, slug)
         context: dict[str, Any] = {**org_frame(uow, actor, section="settings"), "token": token}
-    if error is not None:
-        context["error"] = form_error(request, form, error)
-    return render(request, "settings.html", context, status=status_of(error) if error else 200)
+    return render_form_page(request, "settings.html", context, error=error, form=form)
 
 
 @router.get("/o/{slug}/settings")
@@ -219,23 +195,19 @@ def settings_page(request: Request, slug: str) -> Response:
 
 @router.post("/o/{slug}/settings/public")
 async def set_public(request: Request, slug: str) -> Response:
-    form = await forms.posted(request)
+    def save(uow: UnitOfWork, actor: Actor, form: FormData) -> object:
+        return organizations.set_public_page(
+            uow, actor=actor, public=forms.text(form, "public") == "on"
+        )
 
-    def act() -> Response:
-        try:
-            with uow_factory(request)() as uow:
-                actor = actor_of(request, uow, slug)
-                organizations.set_public_page(
-                    uow, actor=actor, public=forms.text(form, "public") == "on"
-                )
-        except DomainError as error:
-            if error.code == "organization.not_found":
-                raise
-            return show_settings(request, slug, error=error, form="public")
-        flash(request, N_("The public page setting is saved."))
-        return redirect(f"/o/{slug}/settings")
-
-    return await run_in_threadpool(act)
+    return await act_on_form(
+        request,
+        slug,
+        save,
+        again=lambda error, form: show_settings(request, slug, error=error, form="public"),
+        done=N_("The public page setting is saved."),
+        then=f"/o/{slug}/settings",
+    )
 
 
 @router.post("/o/{slug}/settings/token")

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Request, Response
 from partage.services import ledger, rounds
 from partage.services.context import Actor, UnitOfWork
 from partage.services.public import public_reader
-from partage.web.gauge import gauge
+from partage.web.gauge import round_gauge
 from partage.web.i18n import Formatter
 from partage.web.labels import RESOLUTION_TEXT, STATUS_TEXT, claim_row, redirect_label
 from partage.web.membership import member_names
@@ -53,12 +53,7 @@ def public_context(request: Request, uow: UnitOfWork, actor: Actor) -> dict[str,
         shown.append(
             (
                 view,
-                gauge(
-                    envelope=view.envelope,
-                    declared=view.declared,
-                    accepted=view.accepted,
-                    objected=view.under_objection,
-                ),
+                round_gauge(view),
                 rows,
                 explained,
             )

@@ -189,6 +189,30 @@ def place_error(context: dict[str, Any], offered: Mapping[str, bool]) -> None:
         context["error"] = replace(error, on_top=True)
 
 
+def render_form_page(
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    *,
+    error: DomainError | None = None,
+    form: str = "",
+    values: Mapping[str, Any] | None = None,
+    offered: Mapping[str, bool] | None = None,
+    status: int | None = None,
+) -> HTMLResponse:
+    """A page with forms, shown again after a refusal when ``error`` is given: the message
+    next to ``form`` (or on top of the page when ``offered`` says that form is not shown to
+    this reader), what was typed refilled, and the status the error's kind calls for."""
+    if error is not None:
+        context["error"] = form_error(request, form, error)
+        context["values"] = values or {}
+        if offered is not None:
+            place_error(context, offered)
+    if status is None:
+        status = status_of(error) if error is not None else 200
+    return render(request, template, context, status=status)
+
+
 def error_page(request: Request, error: DomainError) -> HTMLResponse:
     status = status_of(error)
     return render(

@@ -7,35 +7,31 @@ the error's kind calls for; the service has written nothing in that case.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
-from partage.core.claims import ClaimStatus
+from partage.core.claims import ClaimRecord, ClaimStatus
 from partage.core.closing import MissionSpec, Policy, UnspentRule
 from partage.core.errors import DomainError, InvalidInput
 from partage.core.roles import require_admin
-from partage.core.rounds import Rate, parse_policy, parse_unspent
+from partage.core.rounds import Rate, Round, parse_policy, parse_unspent
 from partage.services import contributions, rounds
 from partage.services.context import Actor, UnitOfWork
 from partage.web import forms
-from partage.web.gauge import gauge
+from partage.web.actions import act_on_form, codes
+from partage.web.gauge import gauge, round_gauge
 from partage.web.i18n import N_, Formatter
 from partage.web.labels import claim_row, redirect_label
 from partage.web.membership import actor_of, org_frame
 from partage.web.rendering import (
     WebRoute,
-    flash,
-    form_error,
     gettext,
     lang_of,
-    place_error,
-    redirect,
-    render,
-    status_of,
+    render_form_page,
     uow_factory,
 )
 from partage.web.report import closing_report, known_claims
@@ -85,12 +81,7 @@ def round_context(request: Request, uow: UnitOfWork, actor: Actor, round_id: int
         "view": view,
         "round": view.round,
         "rows": rows,
-        "gauge": gauge(
-            envelope=view.envelope,
-            declared=view.declared,
-            accepted=view.accepted,
-            objected=view.under_objection,
-        ),
+        "gauge": round_gauge(view),
         # The general pot alone is the whole envelope when there are no missions.
         "mission_gauges": mission_gauges if view.missions else [],
         "my_contributions": mine[:30],
@@ -124,16 +115,18 @@ def show_round(
     with uow_factory(request)(readonly=True) as uow:
         actor = actor_of(request, uow, slug)
         context = round_context(request, uow, actor, round_id)
-    if error is not None:
-        context["error"] = form_error(request, form, error)
-        context["values"] = values or {}
-        is_open = context["round"].is_open
-        place_error(
-            context,
-            {"declare": is_open and context["can_act"], "close": is_open and context["is_admin"]},
-        )
-    return render(
-        request, "round.html", context, status=status_of(error) if error is not None else 200
+    is_open = context["round"].is_open
+    return render_form_page(
+        request,
+        "round.html",
+        context,
+        error=error,
+        form=form,
+        values=values,
+        offered={
+            "declare": is_open and context["can_act"],
+            "close": is_open and context["is_admin"],
+        },
     )
 
 
@@ -162,10 +155,9 @@ def show_new_round(
         "rate_units": RATE_UNITS,
         "policies": [p.value for p in Policy],
     }
-    if error is not None:
-        context["error"] = form_error(request, "open", error)
-        context["values"] = values or {}
-    return render(request, "round_new.html", context, status=status_of(error) if error else 200)
+    return render_form_page(
+        request, "round_new.html", context, error=error, form="open", values=values
+    )
 
 
 def _rows(values: FormData | None, names: tuple[str, ...], count: int) -> list[list[str]]:
@@ -175,96 +167,91 @@ def _rows(values: FormData | None, names: tuple[str, ...], count: int) -> list[l
     return [[c[i] if i < len(c) else "" for c in columns] for i in range(height)]
 
 
+def _filled_rows(
+    form: FormData, names: tuple[str, str, str], *, code: str, message: str, field: str
+) -> Iterator[tuple[str, str, str]]:
+    """The repeated rows of the form that are filled in: a row whose first two boxes are
+    empty is skipped, one with only one of them filled is refused."""
+    rows = zip(*(forms.texts(form, name) for name in names), strict=False)
+    for first, second, third in rows:
+        if not first.strip() and not second.strip():
+            continue  # an empty row of the form
+        if not first.strip() or not second.strip():
+            raise InvalidInput(code, message, field=field)
+        yield first, second, third
+
+
 def _missions(form: FormData, actor: Actor) -> tuple[MissionSpec, ...]:
     currency = actor.organization.currency
-    specs = []
-    rows = zip(
-        forms.texts(form, "mission_name"),
-        forms.texts(form, "mission_steward"),
-        forms.texts(form, "mission_envelope"),
-        strict=False,
+    rows = _filled_rows(
+        form,
+        ("mission_name", "mission_envelope", "mission_steward"),
+        code="mission.incomplete",
+        message="a mission needs a name and an envelope",
+        field="missions",
     )
-    for name, steward, envelope in rows:
-        if not name.strip() and not envelope.strip():
-            continue  # an empty row of the form
-        if not name.strip() or not envelope.strip():
-            raise InvalidInput(
-                "mission.incomplete", "a mission needs a name and an envelope", field="missions"
-            )
-        specs.append(
-            MissionSpec(
-                name=name,
-                envelope=forms.amount(envelope, currency, field="missions"),
-                steward_id=forms.optional_id(steward, field="missions"),
-            )
+    return tuple(
+        MissionSpec(
+            name=name,
+            envelope=forms.amount(envelope, currency, field="missions"),
+            steward_id=forms.optional_id(steward, field="missions"),
         )
-    return tuple(specs)
+        for name, envelope, steward in rows
+    )
 
 
 def _rates(form: FormData, actor: Actor) -> tuple[Rate, ...]:
     currency = actor.organization.currency
-    rates = []
-    rows = zip(
-        forms.texts(form, "rate_activity"),
-        forms.texts(form, "rate_amount"),
-        forms.texts(form, "rate_unit"),
-        strict=False,
+    rows = _filled_rows(
+        form,
+        ("rate_activity", "rate_amount", "rate_unit"),
+        code="rate.incomplete",
+        message="a rate needs an activity and an amount",
+        field="rates",
     )
-    for activity, amount, unit in rows:
-        if not activity.strip() and not amount.strip():
-            continue
-        if not activity.strip() or not amount.strip():
-            raise InvalidInput(
-                "rate.incomplete", "a rate needs an activity and an amount", field="rates"
-            )
-        rates.append(
-            Rate(
-                activity=activity.strip(),
-                amount=forms.amount(amount, currency, field="rates"),
-                unit=unit if unit in RATE_UNITS else "hour",
-            )
+    return tuple(
+        Rate(
+            activity=activity.strip(),
+            amount=forms.amount(amount, currency, field="rates"),
+            unit=unit if unit in RATE_UNITS else "hour",
         )
-    return tuple(rates)
+        for activity, amount, unit in rows
+    )
 
 
 @router.post("/o/{slug}/rounds/new")
 async def open_round(request: Request, slug: str) -> Response:
-    form = await forms.posted(request)
+    def open_one(uow: UnitOfWork, actor: Actor, form: FormData) -> Round:
+        currency = actor.organization.currency
+        days = forms.whole_number(
+            forms.text(form, "window_days"),
+            field="window",
+            low=1,
+            high=366,
+            code="round.bad_window",
+        )
+        return rounds.open_round(
+            uow,
+            actor=actor,
+            name=forms.text(form, "name"),
+            envelope=forms.amount(forms.text(form, "envelope"), currency, field="envelope"),
+            window=timedelta(days=days),
+            policy=parse_policy(forms.text(form, "policy", Policy.PRO_RATA.value)),
+            unspent_rule=parse_unspent(forms.text(form, "unspent", UnspentRule.ROLLOVER.value)),
+            now=request.app.state.clock(),
+            missions=_missions(form, actor),
+            rates=_rates(form, actor),
+        )
 
-    def act() -> Response:
-        try:
-            with uow_factory(request)() as uow:
-                actor = actor_of(request, uow, slug)
-                currency = actor.organization.currency
-                days = forms.whole_number(
-                    forms.text(form, "window_days"),
-                    field="window",
-                    low=1,
-                    high=366,
-                    code="round.bad_window",
-                )
-                created = rounds.open_round(
-                    uow,
-                    actor=actor,
-                    name=forms.text(form, "name"),
-                    envelope=forms.amount(forms.text(form, "envelope"), currency, field="envelope"),
-                    window=timedelta(days=days),
-                    policy=parse_policy(forms.text(form, "policy", Policy.PRO_RATA.value)),
-                    unspent_rule=parse_unspent(
-                        forms.text(form, "unspent", UnspentRule.ROLLOVER.value)
-                    ),
-                    now=request.app.state.clock(),
-                    missions=_missions(form, actor),
-                    rates=_rates(form, actor),
-                )
-        except DomainError as error:
-            if error.kind == "not_found":
-                raise
-            return show_new_round(request, slug, error=error, values=form)
-        flash(request, N_("The round is open: members can now declare their claims."))
-        return redirect(f"/o/{slug}/rounds/{created.id}")
-
-    return await run_in_threadpool(act)
+    return await act_on_form(
+        request,
+        slug,
+        open_one,
+        again=lambda error, form: show_new_round(request, slug, error=error, values=form),
+        done=N_("The round is open: members can now declare their claims."),
+        then=lambda created: f"/o/{slug}/rounds/{created.id}",
+        gone=lambda error: error.kind == "not_found",
+    )
 
 
 @router.get("/o/{slug}/rounds/{round_id}")
@@ -272,57 +259,58 @@ def round_page(request: Request, slug: str, round_id: str) -> Response:
     return show_round(request, slug, forms.path_id(round_id, what="round"))
 
 
+ROUND_GONE = codes("organization.not_found", "round.not_found")
+
+
 @router.post("/o/{slug}/rounds/{round_id}/claims")
 async def declare(request: Request, slug: str, round_id: str) -> Response:
     rid = forms.path_id(round_id, what="round")
-    form = await forms.posted(request)
 
-    def act() -> Response:
-        try:
-            with uow_factory(request)() as uow:
-                actor = actor_of(request, uow, slug)
-                chosen, target = forms.disposition(form)
-                record = rounds.declare_claim(
-                    uow,
-                    actor=actor,
-                    round_id=rid,
-                    amount=forms.amount(forms.text(form, "amount"), actor.organization.currency),
-                    justification=forms.text(form, "justification"),
-                    now=request.app.state.clock(),
-                    mission_id=forms.optional_id(forms.text(form, "mission"), field="mission"),
-                    hours=forms.text(form, "hours").strip() or None,
-                    contribution_ids=tuple(
-                        forms.required_id(v, field="contributions")
-                        for v in forms.texts(form, "contribution")
-                    ),
-                    disposition=chosen,
-                    redirect_to=target,
-                )
-        except DomainError as error:
-            if error.code in ("organization.not_found", "round.not_found"):
-                raise
-            return show_round(request, slug, rid, error=error, form="declare", values=form)
-        flash(request, N_("Your claim is declared. Others may object until its window ends."))
-        return redirect(f"/o/{slug}/claims/{record.id}")
+    def declare_one(uow: UnitOfWork, actor: Actor, form: FormData) -> ClaimRecord:
+        chosen, target = forms.disposition(form)
+        return rounds.declare_claim(
+            uow,
+            actor=actor,
+            round_id=rid,
+            amount=forms.amount(forms.text(form, "amount"), actor.organization.currency),
+            justification=forms.text(form, "justification"),
+            now=request.app.state.clock(),
+            mission_id=forms.optional_id(forms.text(form, "mission"), field="mission"),
+            hours=forms.text(form, "hours").strip() or None,
+            contribution_ids=tuple(
+                forms.required_id(v, field="contributions")
+                for v in forms.texts(form, "contribution")
+            ),
+            disposition=chosen,
+            redirect_to=target,
+        )
 
-    return await run_in_threadpool(act)
+    return await act_on_form(
+        request,
+        slug,
+        declare_one,
+        again=lambda error, form: show_round(
+            request, slug, rid, error=error, form="declare", values=form
+        ),
+        done=N_("Your claim is declared. Others may object until its window ends."),
+        then=lambda record: f"/o/{slug}/claims/{record.id}",
+        gone=ROUND_GONE,
+    )
 
 
 @router.post("/o/{slug}/rounds/{round_id}/close")
 async def close_round(request: Request, slug: str, round_id: str) -> Response:
     rid = forms.path_id(round_id, what="round")
-    await forms.posted(request)
 
-    def act() -> Response:
-        try:
-            with uow_factory(request)() as uow:
-                actor = actor_of(request, uow, slug)
-                rounds.close(uow, actor=actor, round_id=rid, now=request.app.state.clock())
-        except DomainError as error:
-            if error.code in ("organization.not_found", "round.not_found"):
-                raise
-            return show_round(request, slug, rid, error=error, form="close")
-        flash(request, N_("The round is closed. Here is what each member gets."))
-        return redirect(f"/o/{slug}/rounds/{rid}#report")
+    def close(uow: UnitOfWork, actor: Actor, form: FormData) -> object:
+        return rounds.close(uow, actor=actor, round_id=rid, now=request.app.state.clock())
 
-    return await run_in_threadpool(act)
+    return await act_on_form(
+        request,
+        slug,
+        close,
+        again=lambda error, form: show_round(request, slug, rid, error=error, form="close"),
+        done=N_("The round is closed. Here is what each member gets."),
+        then=f"/o/{slug}/rounds/{rid}#report",
+        gone=ROUND_GONE,
+    )
