@@ -127,7 +127,7 @@ def check_missions(envelope: int, missions: Mapping[int, int]) -> None:
         )
 
 
-def _serve_in_order(capacity: int, amounts: Sequence[int]) -> list[int]:
+def serve_in_order(capacity: int, amounts: Sequence[int]) -> list[int]:
     granted: list[int] = []
     left = capacity
     for amount in amounts:
@@ -160,7 +160,7 @@ def close_round(
     general = envelope - sum(missions.values())
 
     debt_outcomes: list[DebtOutcome] = []
-    for debt, paid in zip(debts, _serve_in_order(general, [d.amount for d in debts]), strict=True):
+    for debt, paid in zip(debts, serve_in_order(general, [d.amount for d in debts]), strict=True):
         debt_outcomes.append(DebtOutcome(debt.id, debt.member_id, debt.amount, paid))
     general -= sum(d.paid for d in debt_outcomes)
 
@@ -191,7 +191,7 @@ def close_round(
         if policy is Policy.PRO_RATA:
             granted = scale_down(capacity, paying)
         else:
-            granted = _serve_in_order(capacity, paying)
+            granted = serve_in_order(capacity, paying)
         for (at, claim), requested, got in zip(members, paying, granted, strict=True):
             outcomes.append(
                 ClaimOutcome(

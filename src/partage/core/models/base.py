@@ -1,0 +1,178 @@
+"""What every allocation model reads and returns, and the two ways a model pays out.
+
+A model reads a :class:`Spec` (the data of a collective: contributions, gifts, funding,
+scores, what was paid, claims) and returns a :class:`ModelResult`: per recipient an amount
+in minor units and an explanation a member can read, plus what stayed unallocated.
+
+Guarantees, asserted by :func:`result`: every amount is a non-negative integer of minor
+units, the amounts sum to the budget minus the unallocated part, and recipients are listed
+in ascending code-point order — the order the allocation function breaks ties by.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from partage.core.allocation import allocate
+from partage.core.currency import Currency
+from partage.core.errors import InvalidInput
+from partage.core.money import format_minor
+
+KINDS = ("time", "cash", "non_cash", "use")
+CLAIM_TYPES = ("equity", "debt", "once")
+
+
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    """One recorded contribution; amounts and rates are exact (minor units as Fractions)."""
+
+    recipient: str
+    activity: str = ""
+    kind: str = "time"
+    hours: Decimal | None = None
+    quantity: Decimal | None = None
+    rate: Fraction | None = None  # minor units per hour (time) or per unit
+    amount: int = 0  # minor units (cash, non-cash value)
+    market_salary: int | None = None  # minor units per year
+    paid_salary: int | None = None  # minor units per year
+    claim_type: str = "equity"
+    id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Gift:
+    giver: str
+    receiver: str
+    points: int
+
+
+@dataclass(frozen=True, slots=True)
+class Funding:
+    funder: str
+    project: str
+    amount: int
+
+
+@dataclass(frozen=True, slots=True)
+class RoundClaim:
+    recipient: str
+    amount: int
+    accepted_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Spec:
+    currency: Currency
+    budget: int
+    contributions: tuple[Contribution, ...] = ()
+    gifts: tuple[Gift, ...] = ()
+    funding: tuple[Funding, ...] = ()
+    scores: Mapping[str, tuple[Decimal, ...]] = field(default_factory=dict)
+    paid: Mapping[str, int] = field(default_factory=dict)
+    claims: tuple[RoundClaim, ...] = ()
+    models: tuple[Mapping[str, Any], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ModelResult:
+    model: str
+    budget: int
+    allocations: Mapping[str, int]
+    unallocated: int
+    explanations: Mapping[str, str]
+    extras: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def paid(self) -> int:
+        return sum(self.allocations.values())
+
+
+def ordered(values: Mapping[str, Any]) -> list[str]:
+    """Recipients in ascending code-point order: the order ties are broken by."""
+    return sorted(values)
+
+
+def split(total: int, weights: Mapping[str, Fraction | int | Decimal]) -> dict[str, int]:
+    """``total`` split in proportion to ``weights`` by the one allocation function."""
+    names = ordered(weights)
+    if not names:
+        return {}
+    if total and not any(weights[n] for n in names):
+        return dict.fromkeys(names, 0)
+    shares = allocate(total, [weights[n] for n in names])
+    return dict(zip(names, shares, strict=True))
+
+
+def pay_values(budget: int, values: Mapping[str, Fraction]) -> tuple[dict[str, int], int, bool]:
+    """Pay each recipient its exact value, or all of them scaled down to fit the budget.
+
+    Returns the allocations, the unallocated rest, and whether values were scaled down.
+    Under budget, the total paid is the exact total rounded down to the minor unit, split in
+    proportion to the exact values, so that each amount is within one unit of its value.
+    """
+    total = sum(values.values(), Fraction(0))
+    if total > budget:
+        return split(budget, values), 0, True
+    paid = total.numerator // total.denominator
+    return split(paid, values), budget - paid, False
+
+
+def result(
+    model: str,
+    budget: int,
+    allocations: Mapping[str, int],
+    unallocated: int,
+    explanations: Mapping[str, str],
+    extras: Mapping[str, Any] | None = None,
+) -> ModelResult:
+    names = ordered(allocations)
+    assert all(isinstance(allocations[n], int) and allocations[n] >= 0 for n in names)
+    assert unallocated >= 0
+    assert sum(allocations.values()) + unallocated == budget, "the sum rule"
+    return ModelResult(
+        model=model,
+        budget=budget,
+        allocations={n: allocations[n] for n in names},
+        unallocated=unallocated,
+        explanations={n: explanations.get(n, "") for n in names},
+        extras=dict(extras or {}),
+    )
+
+
+def money_text(minor: int | Fraction, currency: Currency) -> str:
+    """A minor amount as text for explanations: exact when whole, else to 6 places."""
+    if isinstance(minor, int) or minor.denominator == 1:
+        return f"{format_minor(int(minor), currency.decimals)} {currency.code}"
+    scaled = Fraction(minor) / 10**currency.decimals
+    return f"{_decimal_text(scaled, 6)} {currency.code}"
+
+
+def number_text(value: Fraction | Decimal | int, places: int = 6) -> str:
+    return _decimal_text(Fraction(value), places)
+
+
+def _decimal_text(value: Fraction, places: int) -> str:
+    quantum = Decimal(1).scaleb(-places)
+    text = f"{(Decimal(value.numerator) / Decimal(value.denominator)).quantize(quantum):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def param(params: Mapping[str, Any], name: str, path: str, default: Any = None) -> Any:
+    return params.get(name, default)
+
+
+def refuse(path: str, message: str, code: str = "spec.invalid") -> InvalidInput:
+    return InvalidInput(code, f"{path}: {message}", field=path)
+
+
+def check_params(params: Mapping[str, Any], allowed: set[str], path: str) -> None:
+    unknown = sorted(set(params) - allowed - {"type", "name"})
+    if unknown:
+        raise refuse(
+            f"{path}.{unknown[0]}", "is not a parameter of this model", "spec.unknown_field"
+        )
