@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI
 
-from partage.api import auth, claims, contributions, ledger, organizations, public, rounds
+from partage.api import (
+    auth,
+    claims,
+    contributions,
+    ledger,
+    organizations,
+    public,
+    rounds,
+    simulate,
+)
 from partage.api.errors import ApiRoute
 from partage.core.errors import NotFound
 
@@ -25,7 +34,7 @@ def _unknown_path() -> APIRouter:
 def install(app: FastAPI) -> None:
     """Mount the API under /api."""
     api = APIRouter(prefix="/api")
-    for module in (auth, organizations, contributions, rounds, claims, ledger, public):
+    for module in (auth, organizations, contributions, rounds, claims, ledger, public, simulate):
         api.include_router(module.router)
     api.include_router(contributions.import_router)
     api.include_router(_unknown_path())

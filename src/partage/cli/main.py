@@ -14,6 +14,7 @@ from partage.cli import (
     org_commands,
     round_commands,
     server_commands,
+    simulate_commands,
 )
 from partage.cli.context import CliContext
 from partage.services.context import UnitOfWorkFactory
@@ -49,6 +50,7 @@ app.add_typer(round_commands.round_app, name="round")
 app.add_typer(round_commands.claim, name="claim")
 app.add_typer(ledger_commands.ledger_app, name="ledger")
 server_commands.register(app)
+simulate_commands.register(app)
 
 
 def run(
