@@ -41,6 +41,7 @@ test: check pytest
 bench: install
 	$(BIN)/python bench/allocation.py
 	$(BIN)/python bench/closing.py
+	$(BIN)/python bench/models.py
 
 # Refresh the lock file after changing dependencies in pyproject.toml.
 lock: $(BIN)/python

@@ -11,7 +11,7 @@ in ascending code-point order — the order the allocation function breaks ties 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -92,6 +92,26 @@ class ModelResult:
         return sum(self.allocations.values())
 
 
+class Explanations(Mapping[str, str]):
+    """Explanations written only when read: a million recipients are not all read at once."""
+
+    def __init__(self, names: Sequence[str], explain: Callable[[str], str]) -> None:
+        self._names = list(names)
+        self._known = set(self._names)
+        self._explain = explain
+
+    def __getitem__(self, name: str) -> str:
+        if name not in self._known:
+            raise KeyError(name)
+        return self._explain(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
 def ordered(values: Mapping[str, Any]) -> list[str]:
     """Recipients in ascending code-point order: the order ties are broken by."""
     return sorted(values)
@@ -139,7 +159,11 @@ def result(
         budget=budget,
         allocations={n: allocations[n] for n in names},
         unallocated=unallocated,
-        explanations={n: explanations.get(n, "") for n in names},
+        explanations=(
+            explanations
+            if isinstance(explanations, Explanations)
+            else {n: explanations.get(n, "") for n in names}
+        ),
         extras=dict(extras or {}),
     )
 

@@ -8,13 +8,12 @@ within one minor unit of exact, ties by recipient in code-point order). Weights 
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping
-from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
 from partage.core.models.base import (
+    Explanations,
     ModelResult,
     Spec,
     check_params,
@@ -25,54 +24,80 @@ from partage.core.models.base import (
     split,
 )
 from partage.core.models.spec import decimal, text
+from partage.core.models.table import Column, ContributionTable, group_sum, scaled, table_of
 
 BY = ("hours", "quantity", "amount")
 
 
-def weights_of(spec: Spec, params: Mapping[str, Any], path: str) -> tuple[dict[str, Fraction], str]:
+def weights_of(spec: Spec, params: Mapping[str, Any], path: str) -> tuple[dict[str, int], int, str]:
+    """Integer weights over a common ``scale`` (exact), and what they measure."""
     if "weights" in params and "by" in params:
         raise refuse(path, "give either weights or by, not both", "spec.conflict")
     if "weights" in params:
         raw = params["weights"]
         if not isinstance(raw, Mapping) or not raw:
             raise refuse(f"{path}.weights", "must map recipients to weights", "spec.not_an_object")
-        return {
-            text(name, f"{path}.weights"): Fraction(decimal(w, f"{path}.weights.{name}"))
+        given = {
+            text(name, f"{path}.weights"): decimal(w, f"{path}.weights.{name}")
             for name, w in raw.items()
-        }, "weight"
+        }
+        column = scaled(list(given.values()))
+        return (
+            dict(zip(given, (int(v) for v in column.values), strict=True)),
+            column.scale,
+            "weight",
+        )
     by = params.get("by", "hours")
     if by not in BY:
         raise refuse(f"{path}.by", f"must be one of {', '.join(BY)}", "spec.bad_choice")
-    totals: dict[str, Fraction] = defaultdict(Fraction)
-    for c in spec.contributions:
-        value: Decimal | int | None = (
-            c.hours if by == "hours" else c.quantity if by == "quantity" else c.amount
-        )
-        totals[c.recipient] += Fraction(value or 0)
-    return dict(totals), by
+    weights, scale = summed(table_of(spec.contributions), by)
+    return weights, scale, by
+
+
+def summed(table: ContributionTable, by: str) -> tuple[dict[str, int], int]:
+    """Each recipient's hours, quantity or amount, summed over the columns (× scale)."""
+    column: Column
+    if by == "amount":
+        column, scale = table.amount, 1
+    else:
+        source = table.hours if by == "hours" else table.quantity
+        column, scale = source.values, source.scale
+    sums = group_sum(table.recipient, column, len(table.recipients))
+    return dict(zip(table.recipients, sums, strict=True)), scale
 
 
 def run(spec: Spec, params: Mapping[str, Any], path: str) -> ModelResult:
     check_params(params, {"weights", "by"}, path)
-    weights, unit = weights_of(spec, params, path)
-    total = sum(weights.values(), Fraction(0))
+    weights, scale, unit = weights_of(spec, params, path)
+    return split_weights(spec, weights, scale, unit)
+
+
+def split_table(table: ContributionTable, spec: Spec, by: str) -> ModelResult:
+    weights, scale = summed(table, by)
+    return split_weights(spec, weights, scale, by)
+
+
+def split_weights(spec: Spec, weights: Mapping[str, int], scale: int, unit: str) -> ModelResult:
+    total = sum(weights.values())
+    names = sorted(weights)
     if total == 0:
-        nothing = dict.fromkeys(weights, 0)
-        why = dict.fromkeys(weights, "No weight was recorded for anyone, so nothing is split.")
+        nothing = dict.fromkeys(names, 0)
+        why = dict.fromkeys(names, "No weight was recorded for anyone, so nothing is split.")
         return result("proportional", spec.budget, nothing, spec.budget, why)
     shares = split(spec.budget, weights)
-    budget_text = money_text(spec.budget, spec.currency)
+    currency = spec.currency
 
-    def show(w: Fraction) -> str:
-        return money_text(w, spec.currency) if unit == "amount" else number_text(w)
+    def show(w: int) -> str:
+        exact = Fraction(w, scale)
+        return money_text(exact, currency) if unit == "amount" else number_text(exact)
 
-    explanations = {
-        name: (
-            f"{unit} {show(weights[name])} of {show(total)} "
-            f"({number_text(weights[name] / total * 100, 2)} %) × budget {budget_text} = "
-            f"{money_text(weights[name] * spec.budget / total, spec.currency)}, "
-            f"rounded by largest remainder to {money_text(shares[name], spec.currency)}."
+    def explain(name: str) -> str:
+        w = weights[name]
+        return (
+            f"{unit} {show(w)} of {show(total)} ({number_text(Fraction(w * 100, total), 2)} %)"
+            f" × budget {money_text(spec.budget, currency)} = "
+            f"{money_text(Fraction(w * spec.budget, total), currency)}, "
+            f"rounded by largest remainder to {money_text(shares[name], currency)}."
         )
-        for name in shares
-    }
-    return result("proportional", spec.budget, shares, 0, explanations)
+
+    return result("proportional", spec.budget, shares, 0, Explanations(names, explain))

@@ -6,27 +6,44 @@ when it has one. If Σ value exceeds the budget, everyone is scaled down pro rat
 each gets their value (the exact total rounded down to the minor unit, split in proportion to
 the exact values) and the rest stays unallocated. A contribution with no rate counts for
 nothing and is listed under ``unrated``.
+
+The values are computed over columns (``table``): exact integers, vectorised.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+import numpy as np
+
 from partage.core.models.base import (
-    Contribution,
+    KINDS,
+    Explanations,
     ModelResult,
     Spec,
     check_params,
     money_text,
     number_text,
-    pay_values,
     refuse,
     result,
+    split,
 )
 from partage.core.models.spec import money, text
+from partage.core.models.table import (
+    ContributionTable,
+    ScaledColumn,
+    group_sum,
+    multiply,
+    scaled,
+    table_of,
+)
+
+TIME = KINDS.index("time")
+MAX_LINES = 12  # contributions listed in one explanation before "and N more"
+MAX_UNRATED = 50
 
 
 def rates_of(spec: Spec, params: Mapping[str, Any], path: str) -> dict[str, Fraction]:
@@ -41,10 +58,37 @@ def rates_of(spec: Spec, params: Mapping[str, Any], path: str) -> dict[str, Frac
     }
 
 
-def measure(c: Contribution) -> Fraction:
-    """Hours for time, else quantity: what a rate multiplies."""
-    value = c.hours if c.kind == "time" else c.quantity
-    return Fraction(value or 0)
+@dataclass(frozen=True, slots=True)
+class Valued:
+    """Each row's measure and rate, and each recipient's value, all over ``scale``."""
+
+    measure: ScaledColumn
+    rate: ScaledColumn
+    rated: np.ndarray
+    values: list[int]  # per recipient, minor units × scale
+    scale: int
+
+
+def value(table: ContributionTable, rates: Mapping[str, Fraction], self_set: bool) -> Valued:
+    time = table.kind == TIME
+    m_scale = max(table.hours.scale, table.quantity.scale)
+    hours, quantity = table.hours.rescaled(m_scale), table.quantity.rescaled(m_scale)
+    measure_values = np.where(time, hours.values, quantity.values)
+    measure_present = np.where(time, hours.present, quantity.present)
+    measure = ScaledColumn(np.where(measure_present, measure_values, 0), m_scale, measure_present)
+
+    grid = scaled([rates.get(a) for a in table.activities])
+    own_present = table.rate.present & self_set
+    r_scale = max(grid.scale, table.rate.scale)
+    grid_rows = grid.rescaled(r_scale).values[table.activity]
+    own_rows = table.rate.rescaled(r_scale).values
+    rate_values = np.where(own_present, own_rows, grid_rows)
+    rated = own_present | grid.present[table.activity]
+    rate = ScaledColumn(np.where(rated, rate_values, 0), r_scale, rated)
+
+    row_values = multiply(measure.values, rate.values)
+    values = group_sum(table.recipient, row_values, len(table.recipients))
+    return Valued(measure, rate, rated, values, m_scale * r_scale)
 
 
 def run(spec: Spec, params: Mapping[str, Any], path: str) -> ModelResult:
@@ -53,39 +97,85 @@ def run(spec: Spec, params: Mapping[str, Any], path: str) -> ModelResult:
     self_set = params.get("self_set", False)
     if not isinstance(self_set, bool):
         raise refuse(f"{path}.self_set", "must be true or false", "spec.not_a_boolean")
-    values: dict[str, Fraction] = defaultdict(Fraction)
-    lines: dict[str, list[str]] = defaultdict(list)
-    unrated: list[str] = []
-    for index, c in enumerate(spec.contributions):
-        rate = c.rate if self_set and c.rate is not None else rates.get(c.activity)
-        values.setdefault(c.recipient, Fraction(0))
-        if rate is None:
-            unrated.append(f"contributions[{index}] ({c.activity or 'no activity'})")
-            lines[c.recipient].append(f"{c.activity or 'no activity'}: no rate, counts 0")
-            continue
-        amount = measure(c) * rate
-        values[c.recipient] += amount
-        unit = "h" if c.kind == "time" else "units"
-        lines[c.recipient].append(
-            f"{c.activity}: {number_text(measure(c))} {unit} × {money_text(rate, spec.currency)}"
-            f" = {money_text(amount, spec.currency)}"
-        )
-    allocations, unallocated, scaled = pay_values(spec.budget, values)
-    total = sum(values.values(), Fraction(0))
-    explanations = {}
-    for name, paid in allocations.items():
-        worth = "; ".join(lines[name]) or "no contribution"
-        if scaled:
+    return run_table(table_of(spec.contributions), spec, rates, self_set)
+
+
+def run_table(
+    table: ContributionTable, spec: Spec, rates: Mapping[str, Fraction], self_set: bool
+) -> ModelResult:
+    valued = value(table, rates, self_set)
+    names = table.recipients
+    weights = dict(zip(names, valued.values, strict=True))
+    total = sum(valued.values)
+    scaled_down = total > spec.budget * valued.scale
+    if scaled_down:
+        allocations, unallocated = split(spec.budget, weights), 0
+    else:
+        paid = total // valued.scale
+        allocations, unallocated = split(paid, weights), spec.budget - paid
+    unrated_rows = np.flatnonzero(~valued.rated)
+    unrated = [
+        f"contributions[{i}] ({table.activities[table.activity[i]] or 'no activity'})"
+        for i in unrated_rows[:MAX_UNRATED].tolist()
+    ]
+    explain = _explainer(table, spec, valued, allocations, scaled_down, total)
+    extras: dict[str, Any] = {"scaled_down": scaled_down}
+    if len(unrated_rows):
+        extras["unrated"] = unrated
+        if len(unrated_rows) > MAX_UNRATED:
+            extras["unrated_count"] = len(unrated_rows)
+    return result(
+        "rate_grid", spec.budget, allocations, unallocated, Explanations(names, explain), extras
+    )
+
+
+def _explainer(
+    table: ContributionTable,
+    spec: Spec,
+    valued: Valued,
+    allocations: Mapping[str, int],
+    scaled_down: bool,
+    total: int,
+) -> Any:
+    rows_by_recipient: list[list[int]] | None = None
+    index = {name: i for i, name in enumerate(table.recipients)}
+    currency = spec.currency
+
+    def explain(name: str) -> str:
+        nonlocal rows_by_recipient
+        if rows_by_recipient is None:
+            # One pass over the rows, the first time any explanation is read.
+            rows_by_recipient = [[] for _ in table.recipients]
+            for row, who in enumerate(table.recipient.tolist()):
+                rows_by_recipient[who].append(row)
+        rows = rows_by_recipient[index[name]]
+        lines = []
+        for row in rows[:MAX_LINES]:
+            activity = table.activities[table.activity[row]] or "no activity"
+            if not valued.rated[row]:
+                lines.append(f"{activity}: no rate, counts 0")
+                continue
+            measure = valued.measure.fraction(row)
+            rate = valued.rate.fraction(row)
+            unit = "h" if table.kind[row] == TIME else "units"
+            lines.append(
+                f"{activity}: {number_text(measure)} {unit} × {money_text(rate, currency)}"
+                f" = {money_text(measure * rate, currency)}"
+            )
+        if len(rows) > MAX_LINES:
+            lines.append(f"and {len(rows) - MAX_LINES} more contributions")
+        own = Fraction(valued.values[index[name]], valued.scale)
+        if scaled_down:
             tail = (
-                f"values total {money_text(total, spec.currency)} > budget "
-                f"{money_text(spec.budget, spec.currency)}, so every value is scaled by "
-                f"{number_text(spec.budget / total * 100, 4)} %"
+                f"values total {money_text(Fraction(total, valued.scale), currency)} > budget "
+                f"{money_text(spec.budget, currency)}, so every value is scaled by "
+                f"{number_text(Fraction(spec.budget * valued.scale, total) * 100, 4)} %"
             )
         else:
             tail = "the budget covers every value"
-        explanations[name] = (
-            f"{worth}. Value {money_text(values[name], spec.currency)}; {tail}; "
-            f"paid {money_text(paid, spec.currency)}."
+        return (
+            f"{'; '.join(lines) or 'no contribution'}. Value {money_text(own, currency)}; "
+            f"{tail}; paid {money_text(allocations[name], currency)}."
         )
-    extras = {"scaled_down": scaled, "unrated": unrated} if unrated else {"scaled_down": scaled}
-    return result("rate_grid", spec.budget, allocations, unallocated, explanations, extras)
+
+    return explain
