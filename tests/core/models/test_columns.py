@@ -80,7 +80,11 @@ def test_rate_grid_equals_a_row_by_row_computation(
     values: dict[str, Fraction] = defaultdict(Fraction)
     for who, what, _kind, measure, own in rows:
         found = rates.get(what)
-        rate = Fraction(own) if self_set and own is not None else (Fraction(found) if found is not None else None)
+        rate = (
+            Fraction(own)
+            if self_set and own is not None
+            else (Fraction(found) if found is not None else None)
+        )
         values[who] += Fraction(measure) * rate * 100 if rate is not None else 0
     names = sorted(values)
     total = sum(values.values(), Fraction(0))
