@@ -32,17 +32,7 @@ def test_every_model_has_an_example() -> None:
     from partage.core.models.registry import MODEL_NAMES
 
     documented = {name for name, _, _ in examples()}
-    assert documented == set(MODEL_NAMES) - MISSING
-
-
-# Models whose section is still to be written; emptied as they land.
-MISSING: set[str] = {
-    "value_equation",
-    "slicing_pie",
-    "peer_allocation",
-    "quadratic_funding",
-    "grain",
-}
+    assert documented == set(MODEL_NAMES)
 
 
 @pytest.mark.parametrize(
