@@ -30,6 +30,7 @@ from typing import Any
 
 from partage.core.allocation import allocate
 from partage.core.models.base import (
+    Explanations,
     ModelResult,
     Spec,
     check_params,
@@ -152,7 +153,7 @@ def run(spec: Spec, params: Mapping[str, Any], path: str) -> ModelResult:
     extras: dict[str, Any] = {
         "policy": policy,
         "lookback": lookback,
-        "scores": {n: number_text(scores[n]) for n in names},
+        "scores": Explanations(names, lambda n: number_text(scores[n])),
     }
     if not any(weights.values()):
         why = (
@@ -166,13 +167,13 @@ def run(spec: Spec, params: Mapping[str, Any], path: str) -> ModelResult:
         total = sum(weights.values())
         # target_i − paid_i = (pot × w_i − paid_i × W) / W: split by the whole numerators.
         weights = {n: max(0, pot * w - spec.paid.get(n, 0) * total) for n, w in weights.items()}
-        extras["targets"] = {
-            n: unit_text(pot * scores[n] / score_total, spec.currency.decimals) for n in names
-        }
+        extras["targets"] = Explanations(
+            names, lambda n: unit_text(pot * scores[n] / score_total, spec.currency.decimals)
+        )
     amounts = allocate(spec.budget, [weights[n] for n in names])
     allocations = dict(zip(names, amounts, strict=True))
     explain = Explainer(spec, policy, span, discount, scores, score_total, weights, allocations)
-    explanations = {n: explain(n) for n in names}
+    explanations = Explanations(names, explain)
     unallocated = spec.budget - sum(amounts)
     return result("grain", spec.budget, allocations, unallocated, explanations, extras)
 

@@ -65,5 +65,6 @@ def as_json(result: ModelResult, spec: Spec) -> dict[str, Any]:
         "indicators": indicators(result, currency),
     }
     for key, value in result.extras.items():
-        body.setdefault(key, value)
+        # Extras written lazily (per recipient) are read out here, once.
+        body.setdefault(key, dict(value) if isinstance(value, Mapping) else value)
     return body
