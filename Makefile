@@ -42,6 +42,7 @@ bench: install
 	$(BIN)/python bench/allocation.py
 	$(BIN)/python bench/closing.py
 	$(BIN)/python bench/models.py
+	$(BIN)/python bench/simulate.py
 
 # Refresh the lock file after changing dependencies in pyproject.toml.
 lock: $(BIN)/python

@@ -89,3 +89,96 @@ def test_bad_specs_name_the_field_and_rule(data: bytes, code: str, field: str) -
     with pytest.raises(InvalidInput) as err:
         simulation.run_bytes(data)
     assert (err.value.code, err.value.field) == (code, field)
+
+
+def write(folder, name: str, text: str):  # type: ignore[no-untyped-def]
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_large_sections_from_csv_and_json_lines(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    write(
+        tmp_path,
+        "c.csv",
+        "recipient,activity,kind,hours,quantity,rate\nalice,dev,time,10,,\nbob,design,time,2.5,,\ncarol,chairs,non_cash,,3,\n",
+    )
+    write(
+        tmp_path,
+        "g.jsonl",
+        '{"from": "alice", "to": "bob", "points": 60}\n\n{"from": "bob", "to": "alice", "points": 40}\n',
+    )
+    spec = {
+        "currency": "EUR",
+        "budget": "1000.00",
+        "contributions": "c.csv",
+        "gifts": "g.jsonl",
+        "models": [
+            {"type": "rate_grid", "rates": {"dev": "20.00", "design": "30.00", "chairs": "15.50"}},
+            {"type": "peer_allocation"},
+            {"type": "value_equation", "buckets": [{"percentage": "100"}]},
+        ],
+    }
+    path = write(tmp_path, "spec.json", json.dumps(spec))
+    grid, peers, equation = simulation.run_file(path)["results"]
+    assert grid["allocations"] == {"alice": "200.00", "bob": "75.00", "carol": "46.50"}
+    assert peers["allocations"] == {"alice": "400.00", "bob": "600.00"}
+    assert equation["model"] == "value_equation"
+    # The same contributions inline give the same results.
+    inline = {
+        **spec,
+        "gifts": [
+            {"from": "alice", "to": "bob", "points": 60},
+            {"from": "bob", "to": "alice", "points": 40},
+        ],
+        "contributions": [
+            {"recipient": "alice", "activity": "dev", "hours": "10"},
+            {"recipient": "bob", "activity": "design", "hours": "2.5"},
+            {"recipient": "carol", "activity": "chairs", "kind": "non_cash", "quantity": "3"},
+        ],
+    }
+    assert simulation.run(inline)["results"] == [grid, peers, equation]
+
+
+@pytest.mark.parametrize(
+    ("csv_text", "code", "field"),
+    [
+        ("recipient,hours\nalice,ten\n", "spec.not_a_number", "contributions[0].hours"),
+        ("recipient,hours\n,1\n", "spec.required", "contributions[0].recipient"),
+        ("recipient,hours,colour\nalice,1,red\n", "spec.unknown_field", "contributions.colour"),
+        ("recipient,kind,hours\nalice,dream,1\n", "spec.bad_kind", "contributions[0].kind"),
+        ("recipient,amount\nalice,1.001\n", "spec.too_many_decimals", "contributions[0].amount"),
+        ("recipient,hours\nalice,1,2\n", "spec.malformed", "contributions"),
+        ("", "spec.empty", "contributions"),
+    ],
+)
+def test_bad_section_files_name_the_row(tmp_path, csv_text: str, code: str, field: str) -> None:  # type: ignore[no-untyped-def]
+    write(tmp_path, "c.csv", csv_text)
+    path = write(
+        tmp_path,
+        "spec.json",
+        json.dumps(
+            {
+                "currency": "EUR",
+                "budget": "1",
+                "contributions": "c.csv",
+                "models": [{"type": "proportional"}],
+            }
+        ),
+    )
+    with pytest.raises(InvalidInput) as err:
+        simulation.run_file(path)
+    assert (err.value.code, err.value.field) == (code, field)
+
+
+def test_file_sections_need_a_spec_file() -> None:
+    with pytest.raises(InvalidInput) as err:
+        simulation.run(
+            {
+                "currency": "EUR",
+                "budget": "1",
+                "contributions": "c.csv",
+                "models": [{"type": "proportional"}],
+            }
+        )
+    assert err.value.code == "spec.file_section"

@@ -33,14 +33,9 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(EXIT_INVALID_SPEC)
         try:
             if source == "-":
-                data = sys.stdin.buffer.read()
+                report = simulation.run_bytes(sys.stdin.buffer.read())
             else:
-                path = Path(source)
-                if not path.is_file():
-                    typer.echo(f"error: no file {source}", err=True)
-                    raise typer.Exit(EXIT_INVALID_SPEC)
-                data = path.read_bytes()
-            report = simulation.run_bytes(data)
+                report = simulation.run_file(Path(source))
         except DomainError as error:
             if as_json or output == "json":
                 typer.echo(json.dumps({"error": error.as_dict()}, ensure_ascii=False))

@@ -7,8 +7,10 @@ organization's data and writes nothing.
 
 from __future__ import annotations
 
+import csv
 import json
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -18,6 +20,7 @@ from partage.core.models.registry import as_json, simulate
 from partage.core.models.spec import parse_spec
 
 MAX_SPEC_BYTES = 50 * 1024 * 1024
+MAX_SECTION_BYTES = 1024 * 1024 * 1024
 
 
 class _ExactLoader(yaml.SafeLoader):
@@ -61,11 +64,118 @@ def _no_constant(name: str) -> Any:
     raise InvalidInput("spec.not_a_number", f"{name} is not a number", field="spec")
 
 
-def run(document: Any) -> dict[str, Any]:
-    """``{"results": [...]}``: one result per model of the spec, in order."""
-    spec = parse_spec(document)
+def run(document: Any, *, base: Path | None = None) -> dict[str, Any]:
+    """``{"results": [...]}``: one result per model of the spec, in order.
+
+    With ``base`` (the spec's folder), a large section may be given as a file name instead of
+    a list: CSV with a header row, or JSON lines (``.jsonl``, ``.ndjson``).
+    """
+    columns = None
+    if isinstance(document, dict):
+        document = dict(document)
+        for section in FILE_SECTIONS:
+            name = document.get(section)
+            if not isinstance(name, str):
+                continue
+            if base is None:
+                raise InvalidInput(
+                    "spec.file_section",
+                    f"{section}: a section given as a file name needs the spec to be a file "
+                    "(partage simulate spec.json), not stdin or an HTTP body",
+                    field=section,
+                )
+            rows = read_rows(base / name, section)
+            if section == "contributions":
+                columns = _columns(rows)
+                del document[section]
+            else:
+                document[section] = [_typed(section, row) for row in rows]
+    spec = parse_spec(document, contribution_columns=columns)
     return {"results": [as_json(result, spec) for result in simulate(spec)]}
 
 
 def run_bytes(data: bytes) -> dict[str, Any]:
     return run(read_document(data))
+
+
+def run_file(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise InvalidInput("spec.no_file", f"no file {path}", field="spec")
+    return run(read_document(path.read_bytes()), base=path.parent)
+
+
+FILE_SECTIONS = ("contributions", "gifts", "funding", "claims")
+
+
+def read_rows(path: Path, section: str) -> list[dict[str, Any]]:
+    """The rows of a section file: CSV (header row) or JSON lines, exact decimals kept."""
+    if not path.is_file():
+        raise InvalidInput("spec.no_file", f"{section}: no file {path.name}", field=section)
+    if path.stat().st_size > MAX_SECTION_BYTES:
+        raise InvalidInput("spec.too_large", f"{section}: {path.name} is larger than 1 GB", section)
+    if path.suffix.lower() in (".jsonl", ".ndjson"):
+        rows = []
+        with path.open(encoding="utf-8") as lines:
+            for number, line in enumerate(lines, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    row = json.loads(line, parse_float=Decimal, parse_constant=_no_constant)
+                except json.JSONDecodeError as error:
+                    raise InvalidInput(
+                        "spec.malformed",
+                        f"{section}: line {number} of {path.name}: {error.msg}",
+                        field=section,
+                    ) from None
+                if not isinstance(row, dict):
+                    raise InvalidInput(
+                        "spec.not_an_object", f"{section}: line {number} is not an object", section
+                    )
+                rows.append(row)
+        return rows
+    if path.suffix.lower() != ".csv":
+        raise InvalidInput(
+            "spec.file_kind",
+            f"{section}: {path.name} should end in .csv, .jsonl or .ndjson",
+            section,
+        )
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, None)
+        if not header:
+            raise InvalidInput("spec.empty", f"{section}: {path.name} has no header row", section)
+        names = [h.strip() for h in header]
+        out = []
+        for number, cells in enumerate(reader, start=2):
+            if len(cells) != len(names):
+                raise InvalidInput(
+                    "spec.malformed",
+                    f"{section}: line {number} of {path.name} has {len(cells)} cells, "
+                    f"the header {len(names)}",
+                    field=section,
+                )
+            out.append(dict(zip(names, cells, strict=True)))
+        return out
+
+
+def _columns(rows: list[dict[str, Any]]) -> dict[str, list[str | None]]:
+    names: dict[str, None] = {}
+    for row in rows[:1]:
+        names.update(dict.fromkeys(row))
+    for row in rows:
+        if row.keys() != names.keys():
+            names.update(dict.fromkeys(row))
+    return {
+        name: [None if (v := row.get(name)) is None else str(v) for row in rows] for name in names
+    }
+
+
+def _typed(section: str, row: dict[str, Any]) -> dict[str, Any]:
+    """Points are whole numbers: in a CSV file they arrive as text."""
+    if (
+        section == "gifts"
+        and isinstance(row.get("points"), str)
+        and row["points"].strip().isdigit()
+    ):
+        return {**row, "points": int(row["points"])}
+    return row

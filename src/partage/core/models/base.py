@@ -69,13 +69,15 @@ class RoundClaim:
 class Spec:
     currency: Currency
     budget: int
-    contributions: tuple[Contribution, ...] = ()
+    contributions: Sequence[Contribution] = ()
     gifts: tuple[Gift, ...] = ()
     funding: tuple[Funding, ...] = ()
     scores: Mapping[str, tuple[Decimal, ...]] = field(default_factory=dict)
     paid: Mapping[str, int] = field(default_factory=dict)
     claims: tuple[RoundClaim, ...] = ()
     models: tuple[Mapping[str, Any], ...] = ()
+    # What models derive from the data once and share (the contributions as columns).
+    cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False, hash=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,18 +174,39 @@ def money_text(minor: int | Fraction, currency: Currency) -> str:
     """A minor amount as text for explanations: exact when whole, else to 6 places."""
     if isinstance(minor, int) or minor.denominator == 1:
         return f"{format_minor(int(minor), currency.decimals)} {currency.code}"
-    scaled = Fraction(minor) / 10**currency.decimals
-    return f"{_decimal_text(scaled, 6)} {currency.code}"
+    major = ratio_text(
+        minor.numerator,
+        minor.denominator * 10**currency.decimals,
+        places=max(6, currency.decimals),
+        keep=currency.decimals,
+    )
+    return f"{major} {currency.code}"
 
 
 def number_text(value: Fraction | Decimal | int, places: int = 6) -> str:
-    return _decimal_text(Fraction(value), places)
+    if isinstance(value, int):
+        return str(value)
+    exact = Fraction(value)
+    return ratio_text(exact.numerator, exact.denominator, places=places)
 
 
-def _decimal_text(value: Fraction, places: int) -> str:
-    quantum = Decimal(1).scaleb(-places)
-    text = f"{(Decimal(value.numerator) / Decimal(value.denominator)).quantize(quantum):f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+def ratio_text(numerator: int, denominator: int, *, places: int = 6, keep: int = 0) -> str:
+    """``numerator / denominator`` as decimal text, rounded half-even to ``places``, trailing
+    zeros dropped down to ``keep`` places. Integer arithmetic only: fast, and exact."""
+    if denominator < 0:
+        numerator, denominator = -numerator, -denominator
+    quotient, remainder = divmod(numerator * 10**places, denominator)
+    twice = 2 * remainder
+    if twice > denominator or (twice == denominator and quotient % 2):
+        quotient += 1
+    text = format_minor(quotient, places)
+    if places > keep:
+        cut = len(text) - (places - keep)
+        head, tail = text[:cut], text[cut:].rstrip("0")
+        text = head + tail
+        if text.endswith("."):
+            text = text[:-1]
+    return text
 
 
 def param(params: Mapping[str, Any], name: str, path: str, default: Any = None) -> Any:

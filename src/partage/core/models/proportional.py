@@ -9,7 +9,6 @@ within one minor unit of exact, ties by recipient in code-point order). Weights 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from fractions import Fraction
 from typing import Any
 
 from partage.core.models.base import (
@@ -18,13 +17,19 @@ from partage.core.models.base import (
     Spec,
     check_params,
     money_text,
-    number_text,
+    ratio_text,
     refuse,
     result,
     split,
 )
 from partage.core.models.spec import decimal, text
-from partage.core.models.table import Column, ContributionTable, group_sum, scaled, table_of
+from partage.core.models.table import (
+    Column,
+    ContributionTable,
+    contribution_table,
+    group_sum,
+    scaled,
+)
 
 BY = ("hours", "quantity", "amount")
 
@@ -50,7 +55,7 @@ def weights_of(spec: Spec, params: Mapping[str, Any], path: str) -> tuple[dict[s
     by = params.get("by", "hours")
     if by not in BY:
         raise refuse(f"{path}.by", f"must be one of {', '.join(BY)}", "spec.bad_choice")
-    weights, scale = summed(table_of(spec.contributions), by)
+    weights, scale = summed(contribution_table(spec), by)
     return weights, scale, by
 
 
@@ -87,16 +92,25 @@ def split_weights(spec: Spec, weights: Mapping[str, int], scale: int, unit: str)
     shares = split(spec.budget, weights)
     currency = spec.currency
 
+    def money(numerator: int, denominator: int) -> str:
+        major = ratio_text(
+            numerator,
+            denominator * 10**currency.decimals,
+            places=max(6, currency.decimals),
+            keep=currency.decimals,
+        )
+        return f"{major} {currency.code}"
+
     def show(w: int) -> str:
-        exact = Fraction(w, scale)
-        return money_text(exact, currency) if unit == "amount" else number_text(exact)
+        return money(w, scale) if unit == "amount" else ratio_text(w, scale)
+
+    budget_text, total_text = money_text(spec.budget, currency), show(total)
 
     def explain(name: str) -> str:
         w = weights[name]
         return (
-            f"{unit} {show(w)} of {show(total)} ({number_text(Fraction(w * 100, total), 2)} %)"
-            f" × budget {money_text(spec.budget, currency)} = "
-            f"{money_text(Fraction(w * spec.budget, total), currency)}, "
+            f"{unit} {show(w)} of {total_text} ({ratio_text(w * 100, total, places=2)} %)"
+            f" × budget {budget_text} = {money(w * spec.budget, total)}, "
             f"rounded by largest remainder to {money_text(shares[name], currency)}."
         )
 

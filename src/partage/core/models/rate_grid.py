@@ -26,7 +26,7 @@ from partage.core.models.base import (
     Spec,
     check_params,
     money_text,
-    number_text,
+    ratio_text,
     refuse,
     result,
     split,
@@ -35,14 +35,14 @@ from partage.core.models.spec import money, text
 from partage.core.models.table import (
     ContributionTable,
     ScaledColumn,
+    contribution_table,
     group_sum,
     multiply,
     scaled,
-    table_of,
 )
 
 TIME = KINDS.index("time")
-MAX_LINES = 12  # contributions listed in one explanation before "and N more"
+MAX_LINES = 3  # contributions listed one by one; beyond, an explanation sums them up
 MAX_UNRATED = 50
 
 
@@ -97,7 +97,7 @@ def run(spec: Spec, params: Mapping[str, Any], path: str) -> ModelResult:
     self_set = params.get("self_set", False)
     if not isinstance(self_set, bool):
         raise refuse(f"{path}.self_set", "must be true or false", "spec.not_a_boolean")
-    return run_table(table_of(spec.contributions), spec, rates, self_set)
+    return run_table(contribution_table(spec), spec, rates, self_set)
 
 
 def run_table(
@@ -141,6 +141,24 @@ def _explainer(
     index = {name: i for i, name in enumerate(table.recipients)}
     currency = spec.currency
 
+    def money(numerator: int, denominator: int) -> str:
+        major = ratio_text(
+            numerator,
+            denominator * 10**currency.decimals,
+            places=max(6, currency.decimals),
+            keep=currency.decimals,
+        )
+        return f"{major} {currency.code}"
+
+    m_scale, r_scale = valued.measure.scale, valued.rate.scale
+    tail_text = (
+        f"values total {money(total, valued.scale)} > budget "
+        f"{money_text(spec.budget, currency)}, so every value is scaled by "
+        f"{ratio_text(spec.budget * valued.scale * 100, total or 1, places=4)} %"
+        if scaled_down
+        else "the budget covers every value"
+    )
+
     def explain(name: str) -> str:
         nonlocal rows_by_recipient
         if rows_by_recipient is None:
@@ -149,33 +167,31 @@ def _explainer(
             for row, who in enumerate(table.recipient.tolist()):
                 rows_by_recipient[who].append(row)
         rows = rows_by_recipient[index[name]]
-        lines = []
-        for row in rows[:MAX_LINES]:
-            activity = table.activities[table.activity[row]] or "no activity"
-            if not valued.rated[row]:
-                lines.append(f"{activity}: no rate, counts 0")
-                continue
-            measure = valued.measure.fraction(row)
-            rate = valued.rate.fraction(row)
-            unit = "h" if table.kind[row] == TIME else "units"
-            lines.append(
-                f"{activity}: {number_text(measure)} {unit} × {money_text(rate, currency)}"
-                f" = {money_text(measure * rate, currency)}"
-            )
-        if len(rows) > MAX_LINES:
-            lines.append(f"and {len(rows) - MAX_LINES} more contributions")
-        own = Fraction(valued.values[index[name]], valued.scale)
-        if scaled_down:
-            tail = (
-                f"values total {money_text(Fraction(total, valued.scale), currency)} > budget "
-                f"{money_text(spec.budget, currency)}, so every value is scaled by "
-                f"{number_text(Fraction(spec.budget * valued.scale, total) * 100, 4)} %"
-            )
+        if len(rows) <= MAX_LINES:
+            lines = []
+            for row in rows:
+                activity = table.activities[table.activity[row]] or "no activity"
+                if not valued.rated[row]:
+                    lines.append(f"{activity}: no rate, counts 0")
+                    continue
+                m, r = int(valued.measure.values[row]), int(valued.rate.values[row])
+                unit = "h" if table.kind[row] == TIME else "units"
+                lines.append(
+                    f"{activity}: {ratio_text(m, m_scale)} {unit} × {money(r, r_scale)}"
+                    f" = {money(m * r, m_scale * r_scale)}"
+                )
+            worth = "; ".join(lines) or "no contribution"
         else:
-            tail = "the budget covers every value"
+            rated = sum(1 for row in rows if valued.rated[row])
+            kinds = len({int(table.activity[row]) for row in rows})
+            worth = (
+                f"{len(rows)} contributions in {kinds} activities, {rated} of them with a rate, "
+                f"each worth its hours (or quantity) × its rate"
+            )
+        own = valued.values[index[name]]
         return (
-            f"{'; '.join(lines) or 'no contribution'}. Value {money_text(own, currency)}; "
-            f"{tail}; paid {money_text(allocations[name], currency)}."
+            f"{worth}. Value {money(own, valued.scale)}; {tail_text}; "
+            f"paid {money_text(allocations[name], currency)}."
         )
 
     return explain

@@ -7,7 +7,7 @@ Every error names the field by its path (``contributions[3].hours``) and the rul
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -25,6 +25,7 @@ from partage.core.models.base import (
     Spec,
     refuse,
 )
+from partage.core.models.table import RowsOfTable, table_from_columns
 from partage.core.money import MAX_MINOR
 
 SECTIONS = {
@@ -236,8 +237,14 @@ def _claim(value: Any, currency: Currency, path: str) -> RoundClaim:
     )
 
 
-def parse_spec(document: Any) -> Spec:
-    """A whole spec; raises ``InvalidInput`` naming the first field at fault."""
+def parse_spec(
+    document: Any, *, contribution_columns: Mapping[str, Sequence[str | None]] | None = None
+) -> Spec:
+    """A whole spec; raises ``InvalidInput`` naming the first field at fault.
+
+    ``contribution_columns`` gives the contributions as text columns (a large CSV or JSON
+    lines file): they are read straight into columns, never one object per row.
+    """
     root = _object(document, "spec")
     _unknown(root, SECTIONS, "spec")
     if "currency" not in root:
@@ -246,10 +253,16 @@ def parse_spec(document: Any) -> Spec:
     if "budget" not in root:
         raise refuse("budget", "is required", "spec.required")
     budget = money_minor(root["budget"], currency, "budget")
-    contributions = tuple(
-        _contribution(c, currency, f"contributions[{i}]")
-        for i, c in enumerate(_list(root.get("contributions"), "contributions"))
-    )
+    table = None
+    contributions: Sequence[Contribution]
+    if contribution_columns is not None:
+        table, ids, claim_types = table_from_columns(contribution_columns, currency)
+        contributions = RowsOfTable(table, ids, claim_types)
+    else:
+        contributions = tuple(
+            _contribution(c, currency, f"contributions[{i}]")
+            for i, c in enumerate(_list(root.get("contributions"), "contributions"))
+        )
     gifts = tuple(_gift(g, f"gifts[{i}]") for i, g in enumerate(_list(root.get("gifts"), "gifts")))
     funding = tuple(
         _funding(f, currency, f"funding[{i}]")
@@ -283,7 +296,7 @@ def parse_spec(document: Any) -> Spec:
         models.append(model)
     if not models:
         raise refuse("models", "name at least one model to run", "spec.required")
-    return Spec(
+    spec = Spec(
         currency=currency,
         budget=budget,
         contributions=contributions,
@@ -294,3 +307,6 @@ def parse_spec(document: Any) -> Spec:
         claims=claims,
         models=tuple(models),
     )
+    if table is not None:
+        spec.cache["contribution_table"] = table
+    return spec

@@ -8,7 +8,8 @@ Either way the result is exact: vectorising changes the speed, never an amount.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -16,7 +17,8 @@ from fractions import Fraction
 import numpy as np
 import numpy.typing as npt
 
-from partage.core.models.base import KINDS, Contribution
+from partage.core.currency import Currency
+from partage.core.models.base import CLAIM_TYPES, KINDS, Contribution, Spec, refuse
 
 Ints = npt.NDArray[np.int64]
 Column = npt.NDArray[np.int64] | npt.NDArray[np.object_]
@@ -136,3 +138,191 @@ def table_of(contributions: Sequence[Contribution]) -> ContributionTable:
         rate=scaled([c.rate for c in contributions]),
         amount=np.array([c.amount for c in contributions], dtype=np.int64),
     )
+
+
+def contribution_table(spec: Spec) -> ContributionTable:
+    """The spec's contributions as columns, built once and shared by every model."""
+    found = spec.cache.get("contribution_table")
+    if found is None:
+        found = table_of(spec.contributions)
+        spec.cache["contribution_table"] = found
+    assert isinstance(found, ContributionTable)
+    return found
+
+
+class RowsOfTable(Sequence[Contribution]):
+    """The contributions of a table read as objects, one row at a time, for the models that
+    walk them row by row; models on columns use the table itself."""
+
+    def __init__(
+        self,
+        table: ContributionTable,
+        ids: Sequence[str] | None = None,
+        claim_types: Sequence[str] | None = None,
+    ) -> None:
+        self.table = table
+        self.ids = ids
+        self.claim_types = claim_types
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    def _row(self, i: int) -> Contribution:
+        t = self.table
+
+        def maybe(column: ScaledColumn) -> Decimal | None:
+            if not column.present[i]:
+                return None
+            return Decimal(int(column.values[i])).scaleb(-_exponent(column.scale))
+
+        return Contribution(
+            recipient=t.recipients[t.recipient[i]],
+            activity=t.activities[t.activity[i]],
+            kind=KINDS[t.kind[i]],
+            hours=maybe(t.hours),
+            quantity=maybe(t.quantity),
+            rate=t.rate.fraction(i) if t.rate.present[i] else None,
+            amount=int(t.amount[i]),
+            claim_type=self.claim_types[i] if self.claim_types else "equity",
+            id=self.ids[i] if self.ids else "",
+        )
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def]
+        if isinstance(index, slice):
+            return [self._row(i) for i in range(len(self))[index]]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return self._row(index)
+
+    def __iter__(self) -> Iterator[Contribution]:
+        return (self._row(i) for i in range(len(self)))
+
+
+def _exponent(scale: int) -> int:
+    return len(str(scale)) - 1
+
+
+_DECIMAL = re.compile(r"(\d{1,30})(?:\.(\d{1,18}))?")
+COLUMNS = (
+    "id",
+    "recipient",
+    "activity",
+    "kind",
+    "hours",
+    "quantity",
+    "rate",
+    "amount",
+    "claim_type",
+)
+
+
+def _scaled_texts(
+    texts: Sequence[str | None], path: Callable[[int], str], *, min_places: int = 0
+) -> ScaledColumn:
+    """Exact decimal text (``12``, ``2.50``) as integers over the smallest power of ten."""
+    places = min_places
+    for i, text in enumerate(texts):
+        if not text:
+            continue
+        match = _DECIMAL.fullmatch(text)
+        if match is None:
+            raise refuse(
+                path(i), f"'{text[:40]}' is not a plain decimal number", "spec.not_a_number"
+            )
+        fraction = match.group(2)
+        if fraction and len(fraction) > places:
+            places = len(fraction)
+    numerators = []
+    for text in texts:
+        if not text:
+            numerators.append(0)
+            continue
+        whole, _, fraction = text.partition(".")
+        numerators.append(int(whole + fraction.ljust(places, "0")))
+    bound = max(numerators, default=0)
+    values = np.array(numerators, dtype=np.int64 if bound < SAFE else object)
+    return ScaledColumn(values, 10**places, np.array([bool(t) for t in texts], dtype=bool))
+
+
+def _codes(
+    texts: Sequence[str], path: Callable[[int], str], *, required: bool
+) -> tuple[tuple[str, ...], npt.NDArray[np.int32]]:
+    if required:
+        for i, text in enumerate(texts):
+            if not text:
+                raise refuse(path(i), "must be a non-empty text", "spec.required")
+    names, inverse = np.unique(np.array(texts, dtype=str), return_inverse=True)
+    return tuple(str(n) for n in names), inverse.astype(np.int32)
+
+
+def table_from_columns(
+    columns: Mapping[str, Sequence[str | None]], currency: Currency, section: str = "contributions"
+) -> tuple[ContributionTable, list[str], list[str]]:
+    """Contributions read as text columns (a CSV file, JSON lines), checked row by row.
+
+    Returns the table, the contribution ids and their claim types. Errors name the row:
+    ``contributions[41].hours``.
+    """
+    unknown = sorted(set(columns) - set(COLUMNS))
+    if unknown:
+        raise refuse(
+            f"{section}.{unknown[0]}", "is not a column partage reads here", "spec.unknown_field"
+        )
+    if "recipient" not in columns:
+        raise refuse(f"{section}.recipient", "the recipient column is required", "spec.required")
+    rows = len(columns["recipient"])
+
+    def column(name: str) -> list[str]:
+        found = columns.get(name)
+        return [(v or "").strip() for v in found] if found is not None else [""] * rows
+
+    def at(name: str) -> Callable[[int], str]:
+        return lambda i: f"{section}[{i}].{name}"
+
+    recipients, recipient = _codes(column("recipient"), at("recipient"), required=True)
+    activities, activity = _codes(column("activity"), at("activity"), required=False)
+    kind_texts = column("kind")
+    kinds = {kind: code for code, kind in enumerate(KINDS)}
+    kind_codes = []
+    for i, text in enumerate(kind_texts):
+        code = kinds.get(text or "time")
+        if code is None:
+            raise refuse(at("kind")(i), f"must be one of {', '.join(KINDS)}", "spec.bad_kind")
+        kind_codes.append(code)
+    amount = _scaled_texts(column("amount"), at("amount"))
+    if amount.scale > 10**currency.decimals:
+        bad = next(
+            i
+            for i, t in enumerate(column("amount"))
+            if "." in t and len(t.partition(".")[2]) > currency.decimals
+        )
+        raise refuse(
+            at("amount")(bad),
+            f"has more than {currency.decimals} decimal(s)",
+            "spec.too_many_decimals",
+        )
+    amount = amount.rescaled(10**currency.decimals)
+    rate = _scaled_texts(column("rate"), at("rate"), min_places=currency.decimals)
+    claim_types = [t or "equity" for t in column("claim_type")]
+    for i, claim_type in enumerate(claim_types):
+        if claim_type not in CLAIM_TYPES:
+            raise refuse(
+                at("claim_type")(i),
+                f"must be one of {', '.join(CLAIM_TYPES)}",
+                "spec.bad_claim_type",
+            )
+    table = ContributionTable(
+        recipients=recipients,
+        recipient=recipient,
+        activities=activities,
+        activity=activity,
+        kind=np.array(kind_codes, dtype=np.int8),
+        hours=_scaled_texts(column("hours"), at("hours")),
+        quantity=_scaled_texts(column("quantity"), at("quantity")),
+        # A rate in the currency's unit becomes minor units: the same digits over 10^(p − d).
+        rate=ScaledColumn(rate.values, rate.scale // 10**currency.decimals, rate.present),
+        amount=np.asarray(amount.values, dtype=np.int64),
+    )
+    return table, column("id"), claim_types
