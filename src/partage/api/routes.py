@@ -8,6 +8,7 @@ from partage.api import (
     auth,
     claims,
     contributions,
+    distributions,
     ledger,
     organizations,
     public,
@@ -34,7 +35,17 @@ def _unknown_path() -> APIRouter:
 def install(app: FastAPI) -> None:
     """Mount the API under /api."""
     api = APIRouter(prefix="/api")
-    for module in (auth, organizations, contributions, rounds, claims, ledger, public, simulate):
+    for module in (
+        auth,
+        organizations,
+        contributions,
+        rounds,
+        claims,
+        ledger,
+        distributions,
+        public,
+        simulate,
+    ):
         api.include_router(module.router)
     api.include_router(contributions.import_router)
     api.include_router(_unknown_path())

@@ -10,6 +10,7 @@ import typer
 
 from partage.cli import (
     contribution_commands,
+    distribution_commands,
     ledger_commands,
     org_commands,
     round_commands,
@@ -49,6 +50,7 @@ app.add_typer(contribution_commands.contribution, name="contribution")
 app.add_typer(round_commands.round_app, name="round")
 app.add_typer(round_commands.claim, name="claim")
 app.add_typer(ledger_commands.ledger_app, name="ledger")
+app.add_typer(distribution_commands.distribution, name="distribution")
 server_commands.register(app)
 simulate_commands.register(app)
 

@@ -117,6 +117,21 @@ class ContributionRepository:
         ).all()
         return [_contribution(r) for r in rows]
 
+    def in_period(
+        self, org_id: int, *, since: date | None, until: date | None, activity: str | None = None
+    ) -> list[Contribution]:
+        """Every contribution of a period, oldest first: what a distribution reads."""
+        c = t.contributions.c
+        query = select(t.contributions).where(c.organization_id == org_id)
+        if since is not None:
+            query = query.where(c.occurred_on >= since)
+        if until is not None:
+            query = query.where(c.occurred_on <= until)
+        if activity:
+            query = query.where(func.lower(c.activity) == activity.lower())
+        rows = self.conn.execute(query.order_by(c.occurred_on, c.id)).all()
+        return [_contribution(r) for r in rows]
+
     def activities(self, org_id: int) -> list[str]:
         rows = self.conn.execute(
             select(t.contributions.c.activity)

@@ -258,6 +258,26 @@ debts = Table(
     Column("created_at", Stamp, nullable=False),
 )
 
+# A run of an allocation model over the organization's data, and what it posted.
+distributions = Table(
+    "distributions",
+    metadata,
+    Column("organization_id", Id, primary_key=True),
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("model", String(40), nullable=False),
+    Column("params", Text, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("fund", String(200), nullable=False),
+    Column("budget", BigInteger, nullable=False),
+    Column("paid", BigInteger, nullable=False),
+    Column("unallocated", BigInteger, nullable=False),
+    Column("result", Text, nullable=False),
+    Column("entry_seq", BigInteger, nullable=True),
+    Column("created_at", Stamp, nullable=False),
+    Column("created_by", BigInteger, nullable=False),
+    ForeignKeyConstraint(["organization_id"], ["organizations.id"]),
+)
+
 ledger_entries = Table(
     "ledger_entries",
     metadata,
@@ -300,4 +320,5 @@ COUNTER_KINDS = (
     "objection",
     "claim_event",
     "debt",
+    "distribution",
 )

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Engine
 
 from partage.storage.community_repo import CommunityRepository
 from partage.storage.contributions_repo import ContributionRepository
+from partage.storage.distributions_repo import DistributionRepository
 from partage.storage.ledger_repo import LedgerRepository
 from partage.storage.rounds_repo import RoundRepository
 
@@ -22,6 +23,7 @@ class UnitOfWork:
     contributions: ContributionRepository
     rounds: RoundRepository
     ledger: LedgerRepository
+    distributions: DistributionRepository
 
     def __init__(self, engine: Engine, *, readonly: bool = False) -> None:
         self.engine = engine
@@ -38,6 +40,7 @@ class UnitOfWork:
         self.contributions = ContributionRepository(conn)
         self.rounds = RoundRepository(conn, self.community)
         self.ledger = LedgerRepository(conn)
+        self.distributions = DistributionRepository(conn, self.community)
         return self
 
     def __exit__(

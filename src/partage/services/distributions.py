@@ -1,0 +1,218 @@
+"""Distributions: run an allocation model on the organization's contributions, preview it,
+compare it with other models, then post it to the ledger as one entry.
+
+Recipients are members, named by their number; a model may also name the commons fund or a
+project (``commons``, ``project:<name>``) as the recipient of a bucket. What the model leaves
+unallocated stays in the fund the budget came from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from partage.core import chart
+from partage.core.community import Contribution as Recorded
+from partage.core.distribution import Distribution
+from partage.core.errors import InvalidInput, NotFound
+from partage.core.ledger import entry
+from partage.core.models.base import Contribution, ModelResult, Spec
+from partage.core.models.registry import MODEL_NAMES, as_json, simulate
+from partage.core.money import Money, check_minor
+from partage.core.roles import require_admin
+from partage.services.context import Actor, UnitOfWork
+from partage.services.contributions import parse_day
+from partage.services.ledger import balance_of
+
+# Models that read what an organization records; the others need flows of their own.
+ON_CONTRIBUTIONS = ("proportional", "rate_grid", "value_equation")
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Which contributions a distribution reads."""
+
+    since: date | None = None
+    until: date | None = None
+    activity: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "since": self.since.isoformat() if self.since else None,
+            "until": self.until.isoformat() if self.until else None,
+            "activity": self.activity,
+        }
+
+
+def source(
+    since: str | date | None = None, until: str | date | None = None, activity: str | None = None
+) -> Source:
+    start = parse_day(since, field="since") if since else None
+    end = parse_day(until, field="until") if until else None
+    if start and end and start > end:
+        raise InvalidInput("distribution.bad_period", "since is after until", field="since")
+    return Source(start, end, (activity or "").strip() or None)
+
+
+@dataclass(frozen=True, slots=True)
+class Preview:
+    """What each model would give, with member names for the reader."""
+
+    budget: int
+    results: tuple[dict[str, Any], ...]
+    names: Mapping[str, str]
+    contributions: int
+
+
+def _as_model_input(item: Recorded) -> Contribution:
+    return Contribution(
+        recipient=str(item.member_id),
+        activity=item.activity,
+        kind="time" if item.hours is not None else "non_cash",
+        hours=item.hours,
+        quantity=item.quantity,
+        id=str(item.id),
+    )
+
+
+def _check_models(models: Sequence[Mapping[str, Any]]) -> None:
+    if not models:
+        raise InvalidInput("distribution.no_model", "choose at least one model", field="model")
+    for i, model in enumerate(models):
+        kind = model.get("type")
+        if kind not in ON_CONTRIBUTIONS:
+            known = ", ".join(ON_CONTRIBUTIONS)
+            hint = "" if kind not in MODEL_NAMES else " (it needs a flow of its own, not yet here)"
+            raise InvalidInput(
+                "distribution.bad_model",
+                f"a distribution over contributions uses {known}{hint}",
+                field=f"models[{i}].type",
+            )
+
+
+def _run(
+    uow: UnitOfWork, actor: Actor, models: Sequence[Mapping[str, Any]], data: Source, budget: int
+) -> tuple[Spec, list[ModelResult]]:
+    check_minor(budget, field="budget")
+    _check_models(models)
+    recorded = uow.contributions.in_period(
+        actor.org_id, since=data.since, until=data.until, activity=data.activity
+    )
+    spec = Spec(
+        currency=actor.organization.currency,
+        budget=budget,
+        contributions=tuple(_as_model_input(c) for c in recorded),
+        models=tuple(dict(m) for m in models),
+    )
+    return spec, simulate(spec)
+
+
+def preview(
+    uow: UnitOfWork,
+    *,
+    actor: Actor,
+    models: Sequence[Mapping[str, Any]],
+    data: Source,
+    budget: int,
+) -> Preview:
+    """Every member may look: what each model would give, side by side. Writes nothing."""
+    spec, results = _run(uow, actor, models, data, budget)
+    names = {str(m.id): m.name for m in uow.community.members(actor.org_id)}
+    return Preview(
+        budget=budget,
+        results=tuple(as_json(r, spec) for r in results),
+        names=names,
+        contributions=len(spec.contributions),
+    )
+
+
+def _target(actor: Actor, uow: UnitOfWork, recipient: str) -> str:
+    if recipient.isdigit():
+        if uow.community.member(actor.org_id, int(recipient)) is None:
+            raise InvalidInput(
+                "distribution.unknown_member", f"no member #{recipient}", field="recipient"
+            )
+        return chart.member_account(int(recipient))
+    return chart.parse_redirect(recipient, field="recipient")
+
+
+def run(
+    uow: UnitOfWork,
+    *,
+    actor: Actor,
+    model: Mapping[str, Any],
+    data: Source,
+    budget: int,
+    fund: str,
+    now: datetime,
+) -> Distribution:
+    """Post the model's allocations from ``fund`` to each recipient, as one entry."""
+    require_admin(actor.role)
+    source_account = chart.parse_redirect(fund, field="fund")
+    if chart.member_of_account(source_account) is not None:
+        raise InvalidInput(
+            "distribution.bad_fund", "pay from 'commons' or 'project:<name>'", "fund"
+        )
+    spec, [result] = _run(uow, actor, [model], data, budget)
+    available = balance_of(uow, actor=actor, account=source_account)
+    if result.paid > available.minor:
+        raise InvalidInput(
+            "distribution.insufficient_fund",
+            f"{fund} holds {available}, less than the "
+            f"{Money(result.paid, actor.organization.currency)} to pay",
+            field="budget",
+        )
+    code = actor.organization.currency.code
+    distribution_id = uow.distributions.next_id(actor.org_id)
+    lines = [(source_account, result.paid, code)]
+    for recipient, amount in result.allocations.items():
+        if amount:
+            lines.append((_target(actor, uow, recipient), -amount, code))
+    seq = None
+    if result.paid:
+        recorded = uow.ledger.append(
+            actor.org_id,
+            entry(
+                occurred_at=now,
+                cause=f"distribution:{distribution_id}",
+                memo=f"distribution #{distribution_id} ({result.model})",
+                postings=lines,
+            ),
+            now=now,
+        )
+        seq = recorded.seq
+    body = as_json(result, spec)
+    uow.distributions.add_with_id(
+        actor.org_id,
+        distribution_id,
+        model=result.model,
+        params=dict(model),
+        source=data.as_dict(),
+        fund=source_account,
+        budget=budget,
+        paid=result.paid,
+        unallocated=result.unallocated,
+        result=body,
+        entry_seq=seq,
+        by=actor.member.id,
+        now=now,
+    )
+    uow.commit()
+    found = uow.distributions.get(actor.org_id, distribution_id)
+    assert found is not None
+    return found
+
+
+def distributions(uow: UnitOfWork, *, actor: Actor) -> list[Distribution]:
+    return uow.distributions.all(actor.org_id)
+
+
+def distribution(uow: UnitOfWork, *, actor: Actor, distribution_id: int) -> Distribution:
+    found = uow.distributions.get(actor.org_id, distribution_id)
+    if found is None:
+        raise NotFound(
+            "distribution.not_found", f"no distribution #{distribution_id}", "distribution"
+        )
+    return found

@@ -1,0 +1,73 @@
+"""Distributions from the command line."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from partage.cli.context import CliContext
+from partage.cli.main import app
+from partage.services import contributions
+from tests.conftest import Community
+
+runner = CliRunner()
+
+
+def test_preview_then_run(community: Community, db_url: str) -> None:
+    c = community
+    with c.uow() as u:
+        contributions.record(
+            u,
+            actor=c.bruno,
+            activity="Animation",
+            occurred_on="2026-02-02",
+            hours="4",
+            now=c.clock(),
+        )
+
+    def cli(*args: str, acting: str = "aicha@tiers-lieux.example"):  # type: ignore[no-untyped-def]
+        return runner.invoke(
+            app,
+            ["--as", acting, *args],
+            obj=CliContext(make_uow=lambda: c.uow, clock=c.clock, database_url=db_url),
+        )
+
+    grid = '{"type": "rate_grid", "rates": {"Animation": 25.50}}'
+    shown = cli(
+        "distribution",
+        "preview",
+        "tiers-lieux",
+        "--budget",
+        "500",
+        "--model",
+        grid,
+        "--model",
+        '{"type": "proportional"}',
+    )
+    assert shown.exit_code == 0, shown.output
+    assert shown.stdout.splitlines()[1].split() == ["Bruno", "102.00", "500.00"]
+    refused = cli(
+        "distribution",
+        "run",
+        "tiers-lieux",
+        "--budget",
+        "500",
+        "--model",
+        grid,
+        "--json",
+        acting="bruno@tiers-lieux.example",
+    )
+    assert refused.exit_code == 5
+    done = cli("distribution", "run", "tiers-lieux", "--budget", "500", "--model", grid, "--json")
+    assert done.exit_code == 0, done.output
+    posted = json.loads(done.stdout)
+    assert posted["paid"] == 10200 and posted["entry_seq"] == 2
+    listed = json.loads(cli("distribution", "list", "tiers-lieux", "--json").stdout)
+    assert [d["id"] for d in listed] == [posted["id"]]
+    bad = cli(
+        "distribution", "preview", "tiers-lieux", "--budget", "5", "--model", "{not json", "--json"
+    )
+    assert (
+        bad.exit_code == 3 and json.loads(bad.stdout)["error"]["code"] == "distribution.bad_model"
+    )

@@ -1,0 +1,140 @@
+"""Distributions over the organization's contributions: preview, compare, post."""
+
+from __future__ import annotations
+
+import pytest
+
+from partage.core import chart
+from partage.core.errors import Forbidden, InvalidInput, NotFound
+from partage.services import contributions, distributions, ledger
+from tests.conftest import Community
+
+GRID = {"type": "rate_grid", "rates": {"Animation": "30.00", "Accueil": "20.00"}}
+
+
+def record(c: Community) -> None:
+    for who, activity, hours, day in (
+        (c.bruno, "Animation", "10", "2026-02-02"),
+        (c.chloe, "Accueil", "5", "2026-02-10"),
+        (c.dario, "Animation", "2.5", "2026-01-15"),
+    ):
+        with c.uow() as u:
+            contributions.record(
+                u, actor=who, activity=activity, occurred_on=day, hours=hours, now=c.clock()
+            )
+
+
+def test_preview_compares_models_on_a_period(community: Community) -> None:
+    c = community
+    record(c)
+    with c.uow(readonly=True) as u:
+        seen = distributions.preview(
+            u,
+            actor=c.bruno,
+            models=[GRID, {"type": "proportional", "by": "hours"}],
+            data=distributions.source(since="2026-02-01"),
+            budget=100_000,
+        )
+    grid, hours = seen.results
+    b, ch = str(c.bruno.member.id), str(c.chloe.member.id)
+    assert seen.contributions == 2  # Dario's January work is outside the period
+    assert grid["allocations"] == {b: "300.00", ch: "100.00"}
+    assert grid["unallocated"] == "600.00"
+    assert hours["allocations"] == {b: "666.67", ch: "333.33"}
+    assert seen.names[b] == "Bruno"
+
+
+def test_running_posts_one_balanced_entry_with_explanations(community: Community) -> None:
+    c = community
+    record(c)
+    with c.uow() as u:
+        done = distributions.run(
+            u,
+            actor=c.admin,
+            model=GRID,
+            data=distributions.source(),
+            budget=50_000,
+            fund="commons",
+            now=c.clock(),
+        )
+    assert done.paid == 47_500 and done.unallocated == 2_500
+    with c.uow(readonly=True) as u:
+        [posted] = [
+            e
+            for e in ledger.journal(u, actor=c.admin)
+            if e.entry.cause == f"distribution:{done.id}"
+        ]
+        assert posted.seq == done.entry_seq
+        owed = ledger.balance_of(u, actor=c.admin, account=chart.member_account(c.bruno.member.id))
+        assert owed.minor == 30_000
+        assert (
+            ledger.balance_of(u, actor=c.admin, account=chart.COMMONS).minor == 1_000_000 - 47_500
+        )
+        assert ledger.check(u, actor=c.admin).ok
+        again = distributions.distribution(u, actor=c.chloe, distribution_id=done.id)
+    assert "10 h × 30.00 EUR" in again.result["explanations"][str(c.bruno.member.id)]
+
+
+def test_value_equation_can_feed_the_commons(community: Community) -> None:
+    c = community
+    record(c)
+    model = {
+        "type": "value_equation",
+        "buckets": [{"percentage": "20", "recipient": "commons"}, {"percentage": "80"}],
+    }
+    with c.uow() as u:
+        done = distributions.run(
+            u,
+            actor=c.admin,
+            model=model,
+            data=distributions.source(),
+            budget=10_000,
+            fund="commons",
+            now=c.clock(),
+        )
+    assert done.result["allocations"]["commons"] == "20.00"
+    with c.uow(readonly=True) as u:
+        assert ledger.check(u, actor=c.admin).ok
+
+
+@pytest.mark.parametrize(
+    ("who", "kwargs", "error", "code"),
+    [
+        ("bruno", {}, Forbidden, "role.not_admin"),
+        ("admin", {"budget": 0}, InvalidInput, "amount.zero"),
+        ("admin", {"budget": 2_000_000_00}, InvalidInput, "distribution.insufficient_fund"),
+        ("admin", {"model": {"type": "peer_allocation"}}, InvalidInput, "distribution.bad_model"),
+        (
+            "admin",
+            {"model": {"type": "rate_grid", "rates": "x"}},
+            InvalidInput,
+            "spec.not_an_object",
+        ),
+        ("admin", {"fund": "member:2"}, InvalidInput, "distribution.bad_fund"),
+    ],
+)
+def test_bad_distributions_write_nothing(
+    community: Community, who: str, kwargs: dict[str, object], error: type, code: str
+) -> None:
+    c = community
+    record(c)
+    actor = c.admin if who == "admin" else c.bruno
+    args: dict[str, object] = {
+        "model": GRID,
+        "data": distributions.source(),
+        "budget": 10_000,
+        "fund": "commons",
+    }
+    args.update(kwargs)
+    if code == "distribution.insufficient_fund":
+        args["model"] = {"type": "proportional", "by": "hours"}
+    with pytest.raises(error) as err, c.uow() as u:
+        distributions.run(u, actor=actor, now=c.clock(), **args)  # type: ignore[arg-type]
+    assert err.value.code == code
+    with c.uow(readonly=True) as u:
+        assert distributions.distributions(u, actor=c.admin) == []
+        assert not [
+            e for e in ledger.journal(u, actor=c.admin) if e.entry.cause.startswith("distribution")
+        ]
+    with pytest.raises(NotFound), c.uow(readonly=True) as u:
+        distributions.distribution(u, actor=c.admin, distribution_id=1)
