@@ -18,15 +18,22 @@ arithmetic is exact — scores are scaled to whole numbers — and every split g
 one allocation function: the amounts sum to the budget, each within one minor unit of its
 exact share, ties broken by recipient in code-point order. With no score at all, nothing is
 paid and the whole budget stays unallocated.
+
+``run`` reads the spec into a score matrix (``scores``: recipients × intervals, exact integers
+over one power of ten) and ``run_scores`` computes on its columns: window sums, the decayed
+fold and the balanced targets in 64-bit integers when their bounds are proven, else in
+Python's integers. Explanations and per-recipient extras are written only when read.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from decimal import Decimal
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
+
+import numpy as np
 
 from partage.core.allocation import allocate
 from partage.core.models.base import (
@@ -36,11 +43,12 @@ from partage.core.models.base import (
     check_params,
     money_text,
     number_text,
-    ordered,
     refuse,
     result,
 )
+from partage.core.models.scores import ScoreMatrix, bound, fits, score_matrix
 from partage.core.models.spec import decimal
+from partage.core.models.table import SAFE, Column
 from partage.core.money import format_minor
 
 POLICIES = ("immediate", "recent", "balanced")
@@ -76,42 +84,6 @@ def discount_of(params: Mapping[str, Any], policy: str, path: str) -> Fraction:
     return Fraction(value)
 
 
-def scaled(series: Mapping[str, Sequence[Decimal]]) -> tuple[dict[str, list[int]], int]:
-    """Every score as a whole number over one common scale 10^e (exact, no rounding)."""
-    places = 0
-    for values in series.values():
-        for v in values:
-            exponent = v.as_tuple().exponent
-            assert isinstance(exponent, int)
-            places = max(places, -exponent)
-    scale = 10**places
-    whole: dict[str, list[int]] = {}
-    for name, values in series.items():
-        row = []
-        for v in values:
-            n, d = v.as_integer_ratio()
-            row.append(n * scale // d)
-        whole[name] = row
-    return whole, scale
-
-
-def decayed(values: Sequence[int], keep: Fraction) -> tuple[int, int]:
-    """acc ← acc × keep + score over ``values`` oldest first, as (numerator, denominator).
-
-    With keep = p/q and n values: acc_n · q^(n−1) = A_n where A_1 = s_1 and
-    A_k = A_(k−1) · p + s_k · q^(k−1): whole numbers only.
-    """
-    p, q = keep.numerator, keep.denominator
-    acc = 0
-    power = 1
-    for k, s in enumerate(values):
-        if k:
-            acc *= p
-            power *= q
-        acc += s * power
-    return acc, power
-
-
 def unit_text(minor: Fraction, decimals: int) -> str:
     """An exact amount in the currency's unit: as money when whole, else to 6 more places."""
     if minor.denominator == 1:
@@ -132,50 +104,172 @@ def run(spec: Spec, params: Mapping[str, Any], path: str) -> ModelResult:
     intervals = max(lengths, default=0)
     lookback = lookback_of(params, policy, intervals, path)
     discount = discount_of(params, policy, path)
-    whole, scale = scaled(spec.scores)
-    window = {name: row[len(row) - lookback :] if lookback else [] for name, row in whole.items()}
-    span = f"the last {lookback} of {intervals} interval(s)" if lookback else "no interval"
+    scores = score_matrix(spec.scores)
+    return run_scores(scores, spec, policy=policy, lookback=lookback, discount=discount)
 
-    # Each recipient's score, exact, and the same scores as whole numbers over one denominator.
-    weights: dict[str, int]
+
+def window_sums(scores: ScoreMatrix, lookback: int) -> Column:
+    """Each recipient's score: the sum of their last ``lookback`` intervals (× scale)."""
+    window = scores.values[:, scores.intervals - lookback :]
+    if fits(window, bound(window) * max(lookback, 1)):
+        sums: Column = window.sum(axis=1, dtype=np.int64)
+        return sums
+    exact: Column = np.array([sum(row, 0) for row in window.tolist()], dtype=object)
+    return exact
+
+
+def decayed_sums(scores: ScoreMatrix, lookback: int, keep: Fraction) -> tuple[Column, int]:
+    """acc ← acc × keep + score over the last ``lookback`` intervals, oldest first, for every
+    recipient at once, as whole numerators over one denominator (× scale).
+
+    With keep = p/q and n intervals: acc_n · q^(n−1) = A_n where A_1 = s_1 and
+    A_k = A_(k−1) · p + s_k · q^(k−1): whole numbers only, over the denominator q^(n−1).
+    |A_n| ≤ max|s| · n · max(p, q)^(n−1) bounds every step: in 64 bits only below 2^62.
+    """
+    if lookback == 0:
+        return np.zeros(len(scores.recipients), dtype=np.int64), 1
+    p, q = keep.numerator, keep.denominator
+    window = scores.values[:, scores.intervals - lookback :]
+    # max(…, 1): the factors p and q^(k) must fit too, even over scores that are all 0.
+    growth = max(bound(window), 1) * lookback * max(p, q) ** (lookback - 1)
+    columns = window if fits(window, growth) else window.astype(object)
+    acc: Column = columns[:, 0].copy()
+    power = 1
+    for k in range(1, lookback):
+        power *= q
+        acc = acc * p + columns[:, k] * power
+    return acc, power
+
+
+def total_of(values: Column) -> int:
+    """Σ values, exactly."""
+    if fits(values, bound(values) * max(len(values), 1)):
+        return int(values.sum())
+    return int(sum(values.tolist(), 0))
+
+
+def with_paid(
+    names: tuple[str, ...], weights: Column, paid: Mapping[str, int]
+) -> tuple[tuple[str, ...], Column]:
+    """Recipients in ``paid`` without a score join with score 0, in code-point order."""
+    missing = sorted(name for name in paid if not _has(names, name))
+    if not missing:
+        return names, weights
+    at = [bisect_left(names, name) for name in missing]
+    merged = list(names)
+    for offset, (position, name) in enumerate(zip(at, missing, strict=True)):
+        merged.insert(position + offset, name)
+    inserted: Column = np.insert(weights, at, 0)  # type: ignore[assignment]
+    return tuple(merged), inserted
+
+
+def _has(names: Sequence[str], name: str) -> bool:
+    i = bisect_left(names, name)
+    return i < len(names) and names[i] == name
+
+
+def paid_column(names: tuple[str, ...], paid: Mapping[str, int]) -> Column:
+    """What each recipient was already paid, aligned with ``names`` (every paid name is one)."""
+    top = max((abs(v) for v in paid.values()), default=0)
+    column: Column = np.zeros(len(names), dtype=np.int64 if top < SAFE else object)
+    for name, amount in paid.items():
+        column[bisect_left(names, name)] = amount
+    return column
+
+
+def underpaid(weights: Column, paid: Column, pot: int, total: int) -> Column:
+    """max(0, pot × w_i − paid_i × W): what each is underpaid, × W (the score total)."""
+    # max(…, 1): pot and W must fit too, even when no one was paid.
+    if fits(weights, pot * max(bound(weights), 1)) and fits(paid, max(bound(paid), 1) * total):
+        under: Column = weights * pot - paid * total
+        np.maximum(under, 0, out=under)
+        return under
+    exact: Column = np.maximum(weights.astype(object) * pot - paid.astype(object) * total, 0)
+    return exact
+
+
+def run_scores(
+    scores: ScoreMatrix,
+    spec: Spec,
+    *,
+    policy: str,
+    lookback: int,
+    discount: Fraction = Fraction(0),
+) -> ModelResult:
+    """The core run over a score matrix; ``spec`` gives the budget, currency and ``paid``."""
+    assert policy in POLICIES
+    intervals = scores.intervals
+    lookback = min(lookback, intervals)
+    span = f"the last {lookback} of {intervals} interval(s)" if lookback else "no interval"
+    names = scores.recipients
+    # Each recipient's score as a whole number over one denominator.
+    weights: Column
     if policy == "recent":
-        folded = {n: decayed(row, 1 - discount) for n, row in window.items()}
-        weights = {n: a for n, (a, _) in folded.items()}
-        # Every row has the same length, so every decayed score has the same denominator.
-        denominator = scale * max((b for _, b in folded.values()), default=1)
+        weights, power = decayed_sums(scores, lookback, 1 - discount)
+        denominator = scores.scale * power
     else:
-        participants = set(window) | (set(spec.paid) if policy == "balanced" else set())
-        weights = {n: sum(window.get(n, [])) for n in participants}
-        denominator = scale
-    scores = {n: Fraction(w, denominator) for n, w in weights.items()}
-    score_total = Fraction(sum(weights.values()), denominator)
-    names = ordered(weights)
+        weights = window_sums(scores, lookback)
+        denominator = scores.scale
+        if policy == "balanced":
+            names, weights = with_paid(names, weights, spec.paid)
+    total = total_of(weights)
+    at = _Index(names)
     extras: dict[str, Any] = {
         "policy": policy,
         "lookback": lookback,
-        "scores": Explanations(names, lambda n: number_text(scores[n])),
+        "scores": Explanations(
+            names, lambda n: number_text(Fraction(int(weights[at(n)]), denominator))
+        ),
     }
-    if not any(weights.values()):
+    if total == 0:
         why = (
             f"No score was recorded in {span}, so nothing is paid and the budget stays unallocated."
         )
         nothing = dict.fromkeys(names, 0)
-        return result("grain", spec.budget, nothing, spec.budget, dict.fromkeys(names, why), extras)
-
-    if policy == "balanced":
-        pot = sum(spec.paid.values()) + spec.budget
-        total = sum(weights.values())
-        # target_i − paid_i = (pot × w_i − paid_i × W) / W: split by the whole numerators.
-        weights = {n: max(0, pot * w - spec.paid.get(n, 0) * total) for n, w in weights.items()}
-        extras["targets"] = Explanations(
-            names, lambda n: unit_text(pot * scores[n] / score_total, spec.currency.decimals)
+        return result(
+            "grain", spec.budget, nothing, spec.budget, Explanations(names, lambda _: why), extras
         )
-    amounts = allocate(spec.budget, [weights[n] for n in names])
+
+    split = weights
+    paid_total = sum(spec.paid.values())
+    if policy == "balanced":
+        pot = paid_total + spec.budget
+        # target_i − paid_i = (pot × w_i − paid_i × W) / W: split by the whole numerators.
+        split = underpaid(weights, paid_column(names, spec.paid), pot, total)
+        decimals = spec.currency.decimals
+        extras["targets"] = Explanations(
+            names, lambda n: unit_text(Fraction(pot * int(weights[at(n)]), total), decimals)
+        )
+    amounts = allocate(spec.budget, split.tolist())
     allocations = dict(zip(names, amounts, strict=True))
-    explain = Explainer(spec, policy, span, discount, scores, score_total, weights, allocations)
-    explanations = Explanations(names, explain)
+    explain = Explainer(
+        spec=spec,
+        policy=policy,
+        span=span,
+        discount=discount,
+        at=at,
+        weights=weights,
+        denominator=denominator,
+        total=total,
+        split=split,
+        split_total=total_of(split),
+        paid_total=paid_total,
+        allocations=allocations,
+    )
     unallocated = spec.budget - sum(amounts)
-    return result("grain", spec.budget, allocations, unallocated, explanations, extras)
+    return result(
+        "grain", spec.budget, allocations, unallocated, Explanations(names, explain), extras
+    )
+
+
+class _Index:
+    """A recipient's row, found by bisection in the code-point ordered names."""
+
+    def __init__(self, names: tuple[str, ...]) -> None:
+        self.names = names
+
+    def __call__(self, name: str) -> int:
+        return bisect_left(self.names, name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,24 +280,25 @@ class Explainer:
     policy: str
     span: str
     discount: Fraction
-    scores: Mapping[str, Fraction]
-    score_total: Fraction
-    weights: Mapping[str, int]  # what the budget is split by, over one common denominator
+    at: _Index
+    weights: Column  # each score × denominator
+    denominator: int
+    total: int  # Σ weights
+    split: Column  # what the budget is split by, over one common denominator
+    split_total: int
+    paid_total: int
     allocations: Mapping[str, int]
-    split_total: int = field(init=False)
-    paid_total: int = field(init=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "split_total", sum(self.weights.values()))
-        object.__setattr__(self, "paid_total", sum(self.spec.paid.values()))
 
     def money(self, minor: int | Fraction) -> str:
         return money_text(minor, self.spec.currency)
 
     def __call__(self, name: str) -> str:
-        score, total = self.scores[name], self.score_total
+        row = self.at(name)
+        score = Fraction(int(self.weights[row]), self.denominator)
+        total = Fraction(self.total, self.denominator)
+        split = int(self.split[row])
         percent = f"{number_text(score / total * 100, 2)} %"
-        exact = Fraction(self.spec.budget * self.weights[name], self.split_total or 1)
+        exact = Fraction(self.spec.budget * split, self.split_total or 1)
         budget = self.money(self.spec.budget)
         rounding = (
             f"= {self.money(exact)}, rounded by largest remainder to "
@@ -224,7 +319,7 @@ class Explainer:
         paid = self.spec.paid.get(name, 0)
         target = (paid_total + self.spec.budget) * score / total
         under = max(Fraction(0), target - paid)
-        share = f"{number_text(Fraction(self.weights[name] * 100, self.split_total or 1), 2)} %"
+        share = f"{number_text(Fraction(split * 100, self.split_total or 1), 2)} %"
         return (
             f"Score {number_text(score)} over {self.span}, of a total {number_text(total)}; "
             f"target = (paid so far {self.money(paid_total)} + budget {budget}) × {percent} = "
