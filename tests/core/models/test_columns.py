@@ -94,3 +94,15 @@ def test_rate_grid_equals_a_row_by_row_computation(
     )
     assert dict(got.allocations) == expected
     assert got.unallocated == budget * 100 - cap
+
+
+def test_long_decimals_and_huge_factors_stay_exact() -> None:
+    import numpy as np
+
+    long = Decimal("123456789012345678901234567890.123456789")  # beyond Decimal's 28 digits
+    column = scaled([long, Decimal("1.5"), None])
+    assert int(column.values[0]) == 123456789012345678901234567890123456789
+    assert column.scale == 10**9
+    zeros = np.zeros(3, dtype=np.int64)
+    assert [int(v) for v in multiply(zeros, 2**64)] == [0, 0, 0]
+    assert [int(v) for v in multiply(np.array([3], dtype=np.int64), 2**64)] == [3 * 2**64]

@@ -51,7 +51,8 @@ def multiply(values: Column, factor: int | Column) -> Column:
             return values * factor
         product: Column = values.astype(object) * factor.astype(object)
         return product
-    if _bound(values) * abs(factor) < SAFE and values.dtype != object:
+    # The factor itself must fit too: numpy cannot even hold a Python int beyond 64 bits.
+    if abs(factor) < SAFE and _bound(values) * abs(factor) < SAFE and values.dtype != object:
         return values * factor
     return values.astype(object) * factor
 
@@ -85,11 +86,27 @@ def scaled(values: Sequence[Decimal | int | Fraction | None]) -> ScaledColumn:
         elif isinstance(value, Fraction) and value.denominator != 1:
             places = max(places, _places_of(value))
     scale = 10**places
-    numerators = [0 if v is None else int(Fraction(v) * scale) for v in values]
+    numerators = [_numerator(v, places, scale) for v in values]
     present = np.array([v is not None for v in values], dtype=bool)
     bound = max((abs(n) for n in numerators), default=0)
     array = np.array(numerators, dtype=np.int64 if bound < SAFE else object)
     return ScaledColumn(array, scale, present)
+
+
+def _numerator(value: Decimal | int | Fraction | None, places: int, scale: int) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, Decimal):
+        # An exact ratio, with no Decimal context (whose precision would round long numbers).
+        numerator, denominator = value.as_integer_ratio()
+        whole, rest = divmod(numerator * scale, denominator)
+        assert rest == 0
+        return whole
+    if isinstance(value, int):
+        return value * scale
+    exact = value * scale
+    assert exact.denominator == 1
+    return exact.numerator
 
 
 def _places_of(value: Fraction) -> int:
