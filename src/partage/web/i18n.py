@@ -183,6 +183,18 @@ ERROR_MESSAGES: dict[str, str] = {
     "password.mismatch": N_("The two new passwords differ."),
     "password.too_long": N_("A password has at most 1024 characters."),
     "ledger.entry_not_found": N_("There is no such entry."),
+    "distribution.not_found": N_("There is no such distribution."),
+    "distribution.no_model": N_("Choose at least one model."),
+    "distribution.bad_model": N_("This model cannot be run on the contributions."),
+    "distribution.bad_period": N_("The start of the period is after its end."),
+    "distribution.insufficient_fund": N_(
+        "The fund does not hold enough to pay this distribution: record a deposit first."
+    ),
+    "distribution.bad_fund": N_("Pay from the commons fund or a project."),
+    "distribution.no_project": N_("Name the project the budget comes from."),
+    "distribution.no_rates": N_("Give at least one activity a rate."),
+    "distribution.bad_reserve": N_("The reserve is a whole percentage from 0 to 100."),
+    "distribution.unknown_member": N_("There is no such member."),
 }
 
 # Codes built from a field name (``justification.required``) are translated by their suffix.
@@ -250,6 +262,11 @@ class Formatter:
             return ""
         ratio = (Decimal(part) / Decimal(whole)).quantize(Decimal("0.001"), ROUND_HALF_UP)
         return format_percent(ratio, locale=self._babel_locale, decimal_quantization=False)
+
+    def share(self, ratio: Decimal) -> str:
+        """A ratio given as a decimal (``0.6316``) as a percentage with one decimal at most."""
+        rounded = ratio.quantize(Decimal("0.001"), ROUND_HALF_UP)
+        return format_percent(rounded, locale=self._babel_locale, decimal_quantization=False)
 
     def date(self, value: date | None) -> str:
         if value is None:

@@ -103,6 +103,8 @@ def entry_title(
         reference = memo.removeprefix("paid out: ")
         who = names.get(int(number), f"#{number}")
         return _("Paid out to {name} (ref. {reference})").format(name=who, reference=reference)
+    if kind == "distribution" and number.isdigit():
+        return _("Distribution #{number}").format(number=number)
     return memo
 
 

@@ -20,6 +20,7 @@ from partage.web import (
     auth,
     claims,
     contributions,
+    distributions,
     i18n,
     ledger,
     orgs,
@@ -48,8 +49,20 @@ def install(app: FastAPI, *, secret_key: str, secure_cookies: bool) -> None:
         https_only=secure_cookies,
     )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    # The fixed address /rounds/new must be matched before /rounds/{round_id}.
-    for module in (auth, account, orgs, statements, rounds, claims, contributions, ledger, public):
+    # Fixed addresses (/rounds/new, /distributions/preview) are declared before the
+    # numbered ones of the same module (/rounds/{round_id}), so they are matched first.
+    for module in (
+        auth,
+        account,
+        orgs,
+        statements,
+        rounds,
+        claims,
+        contributions,
+        distributions,
+        ledger,
+        public,
+    ):
         app.include_router(module.router)
 
     api_handler = app.exception_handlers.get(StarletteHTTPException, http_exception_handler)

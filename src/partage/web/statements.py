@@ -21,6 +21,7 @@ from partage.core.ledger import RecordedEntry
 from partage.services import contributions, ledger, organizations, rounds
 from partage.services.context import Actor, UnitOfWork
 from partage.web import forms
+from partage.web.distributions import model_name, paid_to
 from partage.web.i18n import Formatter
 from partage.web.labels import redirect_label
 from partage.web.membership import actor_of, org_frame
@@ -144,6 +145,9 @@ def statement_context(
         "payouts": list(reversed(payouts)),
         "claims": claims,
         "contributions": contributions.find(uow, actor=actor, member_id=member.id),
+        "distributions": [
+            (d, model_name(d, request), amount) for d, amount in paid_to(uow, actor, member.id)
+        ],
         "redirect_label": lambda target: redirect_label(target, names, _),
     }
 

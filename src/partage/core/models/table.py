@@ -167,6 +167,21 @@ def contribution_table(spec: Spec) -> ContributionTable:
     return found
 
 
+def claim_type_names(spec: Spec) -> Sequence[str]:
+    """Each contribution's claim type, without making an object per row when they are columns."""
+    rows = spec.contributions
+    if isinstance(rows, RowsOfTable):
+        return rows.claim_types or ["equity"] * len(rows)
+    return [c.claim_type for c in rows]
+
+
+def contribution_ids(spec: Spec) -> Sequence[str]:
+    rows = spec.contributions
+    if isinstance(rows, RowsOfTable):
+        return rows.ids or [""] * len(rows)
+    return [c.id for c in rows]
+
+
 class RowsOfTable(Sequence[Contribution]):
     """The contributions of a table read as objects, one row at a time, for the models that
     walk them row by row; models on columns use the table itself."""
@@ -239,6 +254,9 @@ def _scaled_texts(
     texts: Sequence[str | None], path: Callable[[int], str], *, min_places: int = 0
 ) -> ScaledColumn:
     """Exact decimal text (``12``, ``2.50``) as integers over the smallest power of ten."""
+    if not any(texts):  # a column the file does not fill
+        empty = np.zeros(len(texts), dtype=np.int64)
+        return ScaledColumn(empty, 10**min_places, np.zeros(len(texts), dtype=bool))
     places = min_places
     for i, text in enumerate(texts):
         if not text:

@@ -50,7 +50,6 @@ from partage.core.currency import Currency
 from partage.core.models.base import (
     CLAIM_TYPES,
     KINDS,
-    Contribution,
     Explanations,
     ModelResult,
     Spec,
@@ -65,9 +64,11 @@ from partage.core.models.table import (
     SAFE,
     Column,
     ContributionTable,
+    claim_type_names,
+    contribution_ids,
+    contribution_table,
     group_sum,
     multiply,
-    table_of,
 )
 from partage.core.money import format_minor
 
@@ -97,10 +98,10 @@ class Claims:
     claim_type: npt.NDArray[np.int8]  # index into base.CLAIM_TYPES
 
 
-def claim_types(contributions: Sequence[Contribution]) -> npt.NDArray[np.int8]:
+def claim_types(names: Sequence[str]) -> npt.NDArray[np.int8]:
     """Each contribution's claim type (equity, debt, once), as an index into CLAIM_TYPES."""
     codes = {name: i for i, name in enumerate(CLAIM_TYPES)}
-    return np.array([codes[c.claim_type] for c in contributions], dtype=np.int8)
+    return np.array([codes[name] for name in names], dtype=np.int8)
 
 
 def claims_of(table: ContributionTable, types: npt.NDArray[np.int8]) -> Claims:
@@ -143,9 +144,9 @@ def buckets_of(spec: Spec, params: Mapping[str, Any], path: str, behavior: str) 
         nonlocal ids
         if ids is None:  # only when a bucket names its contributions
             ids = defaultdict(list)
-            for index, c in enumerate(spec.contributions):
-                if c.id:
-                    ids[c.id].append(index)
+            for index, name in enumerate(contribution_ids(spec)):
+                if name:
+                    ids[name].append(index)
         return ids
 
     buckets: list[Bucket] = []
@@ -222,8 +223,8 @@ def run(spec: Spec, params: Mapping[str, Any], path: str) -> ModelResult:
     if behavior not in BEHAVIORS:
         raise refuse(f"{path}.behavior", "must be straight or remaining", "spec.bad_choice")
     buckets = buckets_of(spec, params, path, behavior)
-    table = table_of(spec.contributions)
-    return run_table(table, claim_types(spec.contributions), spec, behavior, buckets)
+    table = contribution_table(spec)
+    return run_table(table, claim_types(claim_type_names(spec)), spec, behavior, buckets)
 
 
 @dataclass(frozen=True, slots=True)
@@ -457,6 +458,9 @@ def _bound(values: Column) -> int:
     return int(max(abs(int(values.max())), abs(int(values.min()))))
 
 
+MAX_DESCRIBED = 3  # claims described one by one in an explanation; beyond, summed up
+
+
 def describe(table: ContributionTable, claims: Claims, row: int, cur: Currency) -> str:
     """A contribution's value as a member reads it: its inputs and the product."""
     activity = table.activities[table.activity[row]]
@@ -494,16 +498,54 @@ class _Explainer:
         self.names, self.numerators, self.denominator = names, numerators, denominator
         self.allocations, self.owed = allocations, owed
         self._order: tuple[Rows, Rows] | None = None
+        self._canonical = False
 
     def rows_of(self, who: int) -> list[int]:
-        if self._order is None:  # one sort of the rows, the first time any is read
-            order = np.argsort(self.table.recipient, kind="stable")
-            starts = np.searchsorted(
-                self.table.recipient[order], np.arange(len(self.table.recipients) + 1)
-            )
+        """The recipient's rows, largest claim first in a canonical order of their inputs (so
+        that explanations do not depend on the order contributions were listed in)."""
+        if self._order is None:  # one sort of all the rows, the first time any is read
+            t, c = self.table, self.claims
+            columns = [
+                c.claim_type,
+                t.rate.values,
+                t.quantity.values,
+                t.hours.values,
+                t.kind,
+                t.activity,
+                c.value,
+            ]
+            if all(col.dtype != object for col in columns):
+                # lexsort: the last key is the primary one. Values sort descending.
+                keys = [*columns[:-1], -c.value, t.recipient]
+                order = np.lexsort(keys)
+                self._canonical = True
+            else:
+                order = np.argsort(t.recipient, kind="stable")
+                self._canonical = False
+            starts = np.searchsorted(t.recipient[order], np.arange(len(t.recipients) + 1))
             self._order = (order, starts)
         order, starts = self._order
         return [int(row) for row in order[starts[who] : starts[who + 1]]]
+
+    def largest(self, rows: list[int]) -> list[int]:
+        """The claims shown one by one: the largest, chosen by their inputs alone, so that
+        the explanation does not depend on the order contributions were listed in."""
+        if self._canonical:
+            return rows[:MAX_DESCRIBED]
+        t, c = self.table, self.claims
+
+        def key(row: int) -> tuple[int, ...]:
+            return (
+                -int(c.value[row]),
+                int(t.activity[row]),
+                int(t.kind[row]),
+                int(t.hours.values[row]),
+                int(t.quantity.values[row]),
+                int(t.rate.values[row]),
+                int(c.claim_type[row]),
+            )
+
+        return sorted(rows, key=key)[:MAX_DESCRIBED]
 
     def __call__(self, name: str) -> str:
         cur, recipients = self.cur, self.table.recipients
@@ -511,11 +553,19 @@ class _Explainer:
         who = at if at < len(recipients) and recipients[at] == name else None
         described = []
         if who is not None:
+            rows = self.rows_of(who)
+            shown = rows if len(rows) <= MAX_DESCRIBED else self.largest(rows)
             described = sorted(
                 f"{describe(self.table, self.claims, row, cur)} "
                 f"({CLAIM_TYPES[self.claims.claim_type[row]]})"
-                for row in self.rows_of(who)
+                for row in shown
             )
+            if len(rows) > MAX_DESCRIBED:
+                worth = sum(int(self.claims.value[row]) for row in rows)
+                described.append(
+                    f"and {len(rows) - MAX_DESCRIBED} more, "
+                    f"{money_text(Fraction(worth, self.claims.scale), cur)} of claims in all"
+                )
         lines = [line for bucket in self.poured if (line := self.line(bucket, name, who))]
         parts = []
         if described:

@@ -1,0 +1,307 @@
+"""Distribution pages: the past distributions, the form to preview and compare models, the
+comparison side by side (a GET, so it can be bookmarked; it writes nothing), posting one
+model's result to the ledger (admins), and a posted distribution with each member's "why".
+
+A refused preview shows the form again with the message next to its field; a refused post
+shows the comparison again with the message in the form that posted it. Nothing is written
+in either case.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from starlette.datastructures import FormData
+
+from partage.core.distribution import Distribution
+from partage.core.errors import DomainError, InvalidInput
+from partage.services import contributions, distributions
+from partage.services.context import Actor, UnitOfWork
+from partage.web import forms
+from partage.web.actions import act_on_form
+from partage.web.comparison import (
+    MODEL_HINTS,
+    MODEL_KEYS,
+    MODEL_NAMES,
+    PREVIEW_FIELDS,
+    Choice,
+    Params,
+    budget_of,
+    choice_of,
+    column,
+    is_asked,
+    key_of,
+    lines,
+    model_specs,
+    parameters,
+)
+from partage.web.i18n import N_, Formatter
+from partage.web.labels import account_label
+from partage.web.membership import actor_of, org_frame
+from partage.web.rendering import WebRoute, gettext, lang_of, render_form_page, uow_factory
+
+router = APIRouter(route_class=WebRoute)
+
+EXTRA_RATE_ROWS = 2
+MIN_RATE_ROWS = 3
+FUND_CHOICES = ("commons", "project")
+
+
+def _activities(uow: UnitOfWork, actor: Actor) -> list[str]:
+    return sorted({c.activity for c in contributions.find(uow, actor=actor)}, key=str.casefold)
+
+
+def _rate_rows(choice: Choice, activities: list[str]) -> list[tuple[str, str]]:
+    rows = list(choice.rates) if choice.rates else [(a, "") for a in activities]
+    rows += [("", "")] * max(EXTRA_RATE_ROWS, MIN_RATE_ROWS - len(rows))
+    return rows
+
+
+def _describe(d: Distribution, actor: Actor, fmt: Formatter, request: Request) -> dict[str, Any]:
+    _ = gettext(request)
+    currency = actor.organization.currency
+    key = key_of(d.model, d.params)
+    return {
+        "d": d,
+        "key": key,
+        "name": _(MODEL_NAMES.get(key, d.model)),
+        "hint": _(MODEL_HINTS[key]) if key in MODEL_HINTS else "",
+        "period": _period(d.source.get("since"), d.source.get("until"), fmt, request),
+        "activity": d.source.get("activity"),
+        "fund": account_label(d.fund, {}, {}, _),
+        "parameters": parameters(
+            d.model, d.params, currency, lambda minor: fmt.money(minor, currency), _
+        ),
+    }
+
+
+def _period(since: object, until: object, fmt: Formatter, request: Request) -> str:
+    _ = gettext(request)
+
+    def day(value: object) -> str:
+        try:
+            return fmt.date(date.fromisoformat(str(value)))
+        except ValueError:
+            return str(value)
+
+    if since and until:
+        return _("from {start} to {end}").format(start=day(since), end=day(until))
+    if since:
+        return _("since {start}").format(start=day(since))
+    if until:
+        return _("until {end}").format(end=day(until))
+    return _("every contribution recorded")
+
+
+def _sentence(text: str) -> str:
+    """A phrase as the start of a sentence (capitalized, the rest left as it is)."""
+    return text[:1].upper() + text[1:]
+
+
+def list_context(
+    request: Request, uow: UnitOfWork, actor: Actor, params: Params | None
+) -> dict[str, Any]:
+    fmt = Formatter(lang_of(request))
+    choice = choice_of(params) if params is not None and is_asked(params) else Choice()
+    activities = _activities(uow, actor)
+    past = sorted(distributions.distributions(uow, actor=actor), key=lambda d: -d.id)
+    return {
+        **org_frame(uow, actor, section="distributions"),
+        "past": [_describe(d, actor, fmt, request) for d in past],
+        "choice": choice,
+        "activities": activities,
+        "rate_rows": _rate_rows(choice, activities),
+        "model_keys": MODEL_KEYS,
+        "model_names": MODEL_NAMES,
+        "model_hints": MODEL_HINTS,
+    }
+
+
+def show_list(
+    request: Request,
+    slug: str,
+    *,
+    params: Params | None = None,
+    error: DomainError | None = None,
+) -> Response:
+    with uow_factory(request)(readonly=True) as uow:
+        actor = actor_of(request, uow, slug)
+        context = list_context(request, uow, actor, params)
+    return render_form_page(
+        request, "distributions.html", context, error=error, form="preview", values={}
+    )
+
+
+@router.get("/o/{slug}/distributions")
+def distributions_page(request: Request, slug: str) -> Response:
+    return show_list(request, slug, params=request.query_params)
+
+
+def _query(params: Params) -> list[tuple[str, str]]:
+    """The preview's own fields, to carry along in the forms that post one of its models."""
+    return [
+        (name, value)
+        for name, value in params.multi_items()
+        if name in PREVIEW_FIELDS and isinstance(value, str)
+    ]
+
+
+def preview_context(
+    request: Request, uow: UnitOfWork, actor: Actor, params: Params
+) -> dict[str, Any]:
+    currency = actor.organization.currency
+    _ = gettext(request)
+    fmt = Formatter(lang_of(request))
+    choice = choice_of(params)
+    budget = budget_of(choice, currency)
+    data = distributions.source(choice.since, choice.until, choice.activity)
+    chosen = model_specs(choice, currency)
+    seen = distributions.preview(
+        uow, actor=actor, models=[spec for _key, spec in chosen], data=data, budget=budget
+    )
+    columns = [
+        column(key, result, currency)
+        for (key, _spec), result in zip(chosen, seen.results, strict=True)
+    ]
+    query = _query(params)
+    return {
+        **org_frame(uow, actor, section="distributions"),
+        "choice": choice,
+        "budget": budget,
+        "period": _sentence(_period(data.since, data.until, fmt, request)),
+        "read": seen.contributions,
+        "columns": columns,
+        "lines": lines(columns, seen.names, _),
+        "model_names": MODEL_NAMES,
+        "model_hints": MODEL_HINTS,
+        "query": query,
+        "fund_choices": FUND_CHOICES,
+    }
+
+
+def show_preview(
+    request: Request,
+    slug: str,
+    params: Params,
+    *,
+    error: DomainError | None = None,
+    form: str = "",
+    values: FormData | None = None,
+) -> Response:
+    refusal: InvalidInput | None = None
+    shown: dict[str, Any] = {}
+    with uow_factory(request)(readonly=True) as uow:
+        actor = actor_of(request, uow, slug)
+        try:
+            shown = preview_context(request, uow, actor, params)
+        except InvalidInput as refused:
+            refusal = refused
+    if refusal is not None:
+        # The preview's own choices are wrong: the form again, with the message.
+        return show_list(request, slug, params=params, error=refusal)
+    return render_form_page(
+        request,
+        "distribution_preview.html",
+        shown,
+        error=error,
+        form=form,
+        values=values,
+        offered={f"post-{c.key}": shown["is_admin"] for c in shown["columns"]},
+    )
+
+
+@router.get("/o/{slug}/distributions/preview")
+def preview_page(request: Request, slug: str) -> Response:
+    return show_preview(request, slug, request.query_params)
+
+
+def _fund(form: FormData) -> str:
+    chosen = forms.text(form, "fund", "commons").strip()
+    if chosen == "project":
+        name = forms.text(form, "project").strip().lower()
+        if not name:
+            raise InvalidInput("distribution.no_project", "name the project", field="fund")
+        return f"project:{name}"
+    if chosen != "commons":
+        raise InvalidInput("distribution.bad_fund", "pay from commons or a project", "fund")
+    return chosen
+
+
+@router.post("/o/{slug}/distributions")
+async def post_distribution(request: Request, slug: str) -> Response:
+    def post(uow: UnitOfWork, actor: Actor, form: FormData) -> Distribution:
+        currency = actor.organization.currency
+        choice = choice_of(form)
+        wanted = forms.text(form, "post_model")
+        specs = dict(model_specs(choice, currency))
+        if wanted not in specs:
+            raise InvalidInput(
+                "distribution.no_model", "choose one of the models compared", field="model"
+            )
+        return distributions.run(
+            uow,
+            actor=actor,
+            model=specs[wanted],
+            data=distributions.source(choice.since, choice.until, choice.activity),
+            budget=budget_of(choice, currency),
+            fund=_fund(form),
+            now=request.app.state.clock(),
+        )
+
+    return await act_on_form(
+        request,
+        slug,
+        post,
+        again=lambda error, form: show_preview(
+            request,
+            slug,
+            form,
+            error=error,
+            form=f"post-{forms.text(form, 'post_model')}",
+            values=form,
+        ),
+        done=N_("The distribution is posted to the ledger: each member can see what they got."),
+        then=lambda done: f"/o/{slug}/distributions/{done.id}",
+    )
+
+
+@router.get("/o/{slug}/distributions/{distribution_id}")
+def distribution_page(request: Request, slug: str, distribution_id: str) -> Response:
+    did = forms.path_id(distribution_id, what="distribution")
+    with uow_factory(request)(readonly=True) as uow:
+        actor = actor_of(request, uow, slug)
+        found = distributions.distribution(uow, actor=actor, distribution_id=did)
+        frame = org_frame(uow, actor, section="distributions")
+        names = {str(mid): name for mid, name in frame["names"].items()}
+        described = _describe(found, actor, Formatter(lang_of(request)), request)
+    currency = actor.organization.currency
+    posted = column(described["key"], found.result, currency)
+    context = {
+        **frame,
+        **described,
+        "columns": [posted],
+        "lines": lines([posted], names, gettext(request)),
+        "by": frame["names"].get(found.created_by, f"#{found.created_by}"),
+        "model_names": MODEL_NAMES,
+    }
+    return render_form_page(request, "distribution.html", context)
+
+
+def paid_to(uow: UnitOfWork, actor: Actor, member_id: int) -> list[tuple[Distribution, int]]:
+    """The distributions that gave this member something, newest first, with the amount."""
+    currency = actor.organization.currency
+    found = []
+    for d in sorted(distributions.distributions(uow, actor=actor), key=lambda d: -d.id):
+        amount = column(key_of(d.model, d.params), d.result, currency).allocations.get(
+            str(member_id), 0
+        )
+        if amount:
+            found.append((d, amount))
+    return found
+
+
+def model_name(d: Distribution, request: Request) -> str:
+    key = key_of(d.model, d.params)
+    return gettext(request)(MODEL_NAMES[key]) if key in MODEL_NAMES else d.model
