@@ -138,3 +138,26 @@ def test_bad_distributions_write_nothing(
         ]
     with pytest.raises(NotFound), c.uow(readonly=True) as u:
         distributions.distribution(u, actor=c.admin, distribution_id=1)
+
+
+def test_a_value_equation_values_work_at_the_given_rates(community: Community) -> None:
+    c = community
+    record(c)
+    model = {
+        "type": "value_equation",
+        "buckets": [{"percentage": "10", "recipient": "commons"}, {"percentage": "90"}],
+        "rates": {"Animation": "30.00", "Accueil": "20.00"},
+    }
+    with c.uow(readonly=True) as u:
+        [seen] = distributions.preview(
+            u,
+            actor=c.admin,
+            models=[model],
+            data=distributions.source(since="2026-02-01"),
+            budget=100_000,
+        ).results
+    assert seen["allocations"] == {
+        str(c.bruno.member.id): "675.00",
+        str(c.chloe.member.id): "225.00",
+        "commons": "100.00",
+    }

@@ -105,9 +105,13 @@ def test_a_preview_compares_models_side_by_side_and_writes_nothing(
     assert "€666.67" in text and "€333.33" in text  # 10 h and 5 h of 15
     assert "€300.00" in text and "€100.00" in text and "€600.00" in text  # the grid
     assert "Commons fund" in text  # the value equation's reserve
+    # The equation values work at the grid's rates: 900 of 1000 shared 300 : 100.
+    assert "€675.00" in text and "€225.00" in text
     assert "Gini coefficient" in text and "Share of the top 10 %" in text
     # The bar chart, and each member's explanation.
-    assert 'class="bar model-hours" style="width: 80.0%"' in text
+    # The longest bar (the equation's 675.00) takes 80 % of the width; the others in proportion.
+    assert 'class="bar model-equation" style="width: 80.0%"' in text
+    assert 'class="bar model-hours" style="width: 79.02%"' in text
     assert "<details" in text and "Animation: 10 h × 30.00 EUR = 300.00 EUR" in text
     assert "Post this distribution" not in text  # not an admin
     assert written(c) == before

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from fractions import Fraction
 from typing import Any
 
 from partage.core import chart
@@ -20,6 +21,7 @@ from partage.core.errors import InvalidInput, NotFound
 from partage.core.ledger import entry
 from partage.core.models.base import Contribution, ModelResult, Spec
 from partage.core.models.registry import MODEL_NAMES, as_json, simulate
+from partage.core.models.spec import money
 from partage.core.money import Money, check_minor
 from partage.core.roles import require_admin
 from partage.services.context import Actor, UnitOfWork
@@ -66,13 +68,14 @@ class Preview:
     contributions: int
 
 
-def _as_model_input(item: Recorded) -> Contribution:
+def _as_model_input(item: Recorded, rates: Mapping[str, Fraction]) -> Contribution:
     return Contribution(
         recipient=str(item.member_id),
         activity=item.activity,
         kind="time" if item.hours is not None else "non_cash",
         hours=item.hours,
         quantity=item.quantity,
+        rate=rates.get(item.activity),
         id=str(item.id),
     )
 
@@ -100,11 +103,33 @@ def _run(
     recorded = uow.contributions.in_period(
         actor.org_id, since=data.since, until=data.until, activity=data.activity
     )
+    # A value equation values work at each contribution's own rate; recorded contributions
+    # have none, so a distribution may give rates per activity (``rates``), as a grid does.
+    rates: dict[str, Fraction] = {}
+    runnable = []
+    for i, model in enumerate(models):
+        model = dict(model)
+        if model.get("type") == "value_equation" and "rates" in model:
+            raw = model.pop("rates")
+            if not isinstance(raw, Mapping):
+                raise InvalidInput(
+                    "spec.not_an_object",
+                    f"models[{i}].rates: must map activities to amounts",
+                    field=f"models[{i}].rates",
+                )
+            for activity, amount in raw.items():
+                rates[str(activity)] = money(
+                    amount,
+                    actor.organization.currency,
+                    f"models[{i}].rates.{activity}",
+                    exact_minor=False,
+                )
+        runnable.append(model)
     spec = Spec(
         currency=actor.organization.currency,
         budget=budget,
-        contributions=tuple(_as_model_input(c) for c in recorded),
-        models=tuple(dict(m) for m in models),
+        contributions=tuple(_as_model_input(c, rates) for c in recorded),
+        models=tuple(runnable),
     )
     return spec, simulate(spec)
 

@@ -145,7 +145,19 @@ def model_spec(key: str, choice: Choice, currency: Currency) -> dict[str, Any]:
             buckets.append({"percentage": str(reserve), "recipient": "commons"})
         if reserve < 100:
             buckets.append({"percentage": str(100 - reserve)})
-        return {"type": "value_equation", "behavior": "straight", "buckets": buckets}
+        equation: dict[str, Any] = {
+            "type": "value_equation",
+            "behavior": "straight",
+            "buckets": buckets,
+        }
+        # Work is valued at the grid's rates (recorded contributions carry none of their own).
+        rates = {a.strip(): r for a, r in choice.rates if a.strip() and r.strip()}
+        if rates:
+            equation["rates"] = {
+                a: format_minor(forms.amount(r, currency, field="rates"), currency.decimals)
+                for a, r in rates.items()
+            }
+        return equation
     raise InvalidInput("distribution.no_model", "choose at least one model", field="model")
 
 
