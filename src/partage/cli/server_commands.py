@@ -47,18 +47,22 @@ def register(app: typer.Typer) -> None:
             bool, typer.Option("--demo/--no-demo", help="Load the demo community first.")
         ] = False,
         workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+        as_json: Json = False,
     ) -> None:
         """Migrate, optionally load the demo, and serve the web pages and the API."""
         import uvicorn
 
         c = cli_context(ctx)
-        with reporting(False):
+        url = f"http://{host}:{port}"
+        with reporting(as_json):
             database.migrate(c.uow)
-            if with_demo:
-                report = demo.load(c.uow, now=c.clock())
-                if report.created:
-                    typer.echo(f"demo loaded: sign in as {report.admin_email} / {report.password}")
-        typer.echo(f"partage serves http://{host}:{port} (API docs at /api/docs)")
+            report = demo.load(c.uow, now=c.clock()) if with_demo else None
+        if as_json:
+            emit(True, {"url": url, "api_docs": f"{url}/api/docs", "demo": report}, "")
+        else:
+            if report is not None and report.created:
+                typer.echo(f"demo loaded: sign in as {report.admin_email} / {report.password}")
+            typer.echo(f"partage serves {url} (API docs at /api/docs)")
         uvicorn.run("partage.app:create_app", factory=True, host=host, port=port, workers=workers)
 
 
