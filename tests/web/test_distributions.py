@@ -271,3 +271,29 @@ def test_another_organizations_distribution_is_not_found(
     assert visitor.get(f"{ORG}/distributions/abc").status_code == 404
     page = visitor.get(f"{ORG}/distributions/99?lang=fr")
     assert page.status_code == 404 and "Cette répartition n’existe pas." in page.text
+
+
+def test_a_closed_epoch_shows_as_a_distribution(visitor: Visitor, community: Community) -> None:
+    from partage.services import epochs
+
+    c = community
+    with c.uow() as u:
+        opened = epochs.open_epoch(u, actor=c.admin, name="Hiver", budget=30_000, now=c.clock())
+    with c.uow() as u:
+        epochs.give(
+            u,
+            actor=c.bruno,
+            epoch_id=opened.id,
+            gifts=[(c.chloe.member.id, 60), (c.dario.member.id, 40)],
+            now=c.clock(),
+        )
+    with c.uow() as u:
+        closed = epochs.close_epoch(u, actor=c.admin, epoch_id=opened.id, now=c.clock())
+    visitor.sign_in("bruno")
+    listed = visitor.get(f"{ORG}/distributions")
+    assert listed.status_code == 200 and "Peer allocation" in listed.text
+    page = visitor.get(f"{ORG}/distributions/{closed.epoch.distribution_id}")
+    assert page.status_code == 200
+    assert "Peer allocation" in page.text and "€180.00" in page.text and "€120.00" in page.text
+    french = visitor.get(f"{ORG}/distributions/{closed.epoch.distribution_id}?lang=fr")
+    assert "Allocation entre pairs" in french.text

@@ -9,6 +9,8 @@ from partage.api import (
     claims,
     contributions,
     distributions,
+    epochs,
+    funding_calls,
     ledger,
     organizations,
     public,
@@ -43,6 +45,8 @@ def install(app: FastAPI) -> None:
         claims,
         ledger,
         distributions,
+        epochs,
+        funding_calls,
         public,
         simulate,
     ):

@@ -11,6 +11,7 @@ import typer
 from partage.cli import (
     contribution_commands,
     distribution_commands,
+    flow_commands,
     ledger_commands,
     org_commands,
     round_commands,
@@ -51,6 +52,8 @@ app.add_typer(round_commands.round_app, name="round")
 app.add_typer(round_commands.claim, name="claim")
 app.add_typer(ledger_commands.ledger_app, name="ledger")
 app.add_typer(distribution_commands.distribution, name="distribution")
+app.add_typer(flow_commands.epoch, name="epoch")
+app.add_typer(flow_commands.funding, name="funding")
 server_commands.register(app)
 simulate_commands.register(app)
 

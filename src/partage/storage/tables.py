@@ -278,6 +278,95 @@ distributions = Table(
     ForeignKeyConstraint(["organization_id"], ["organizations.id"]),
 )
 
+# A peer-allocation epoch: members give each other points, the budget follows them.
+epochs = Table(
+    "epochs",
+    metadata,
+    Column("organization_id", Id, primary_key=True),
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("name", String(200), nullable=False),
+    Column("points_per_member", Integer, nullable=False),
+    Column("blinded", Boolean, nullable=False),
+    Column("budget", BigInteger, nullable=False),
+    Column("fund", String(200), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("opened_at", Stamp, nullable=False),
+    Column("opened_by", BigInteger, nullable=False),
+    Column("closed_at", Stamp, nullable=True),
+    Column("closed_by", BigInteger, nullable=True),
+    Column("distribution_id", BigInteger, nullable=True),
+    ForeignKeyConstraint(["organization_id"], ["organizations.id"]),
+)
+
+epoch_gifts = Table(
+    "epoch_gifts",
+    metadata,
+    Column("organization_id", Id, primary_key=True),
+    Column("epoch_id", BigInteger, primary_key=True),
+    Column("giver_id", BigInteger, primary_key=True),
+    Column("receiver_id", BigInteger, primary_key=True),
+    Column("points", Integer, nullable=False),
+    ForeignKeyConstraint(["organization_id", "epoch_id"], ["epochs.organization_id", "epochs.id"]),
+    ForeignKeyConstraint(
+        ["organization_id", "giver_id"],
+        ["members.organization_id", "members.id"],
+        name="fk_epoch_gifts_giver_members",
+    ),
+    ForeignKeyConstraint(
+        ["organization_id", "receiver_id"],
+        ["members.organization_id", "members.id"],
+        name="fk_epoch_gifts_receiver_members",
+    ),
+)
+
+epoch_opt_outs = Table(
+    "epoch_opt_outs",
+    metadata,
+    Column("organization_id", Id, primary_key=True),
+    Column("epoch_id", BigInteger, primary_key=True),
+    Column("member_id", BigInteger, primary_key=True),
+    ForeignKeyConstraint(["organization_id", "epoch_id"], ["epochs.organization_id", "epochs.id"]),
+    ForeignKeyConstraint(
+        ["organization_id", "member_id"], ["members.organization_id", "members.id"]
+    ),
+)
+
+# A funding call: members pledge to projects, a pool matches them quadratically.
+funding_calls = Table(
+    "funding_calls",
+    metadata,
+    Column("organization_id", Id, primary_key=True),
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("name", String(200), nullable=False),
+    Column("pool", BigInteger, nullable=False),
+    Column("fund", String(200), nullable=False),
+    Column("projects", Text, nullable=False),
+    Column("blinded", Boolean, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("opened_at", Stamp, nullable=False),
+    Column("opened_by", BigInteger, nullable=False),
+    Column("closed_at", Stamp, nullable=True),
+    Column("closed_by", BigInteger, nullable=True),
+    Column("distribution_id", BigInteger, nullable=True),
+    ForeignKeyConstraint(["organization_id"], ["organizations.id"]),
+)
+
+funding_pledges = Table(
+    "funding_pledges",
+    metadata,
+    Column("organization_id", Id, primary_key=True),
+    Column("call_id", BigInteger, primary_key=True),
+    Column("member_id", BigInteger, primary_key=True),
+    Column("project", String(100), primary_key=True),
+    Column("amount", BigInteger, nullable=False),
+    ForeignKeyConstraint(
+        ["organization_id", "call_id"], ["funding_calls.organization_id", "funding_calls.id"]
+    ),
+    ForeignKeyConstraint(
+        ["organization_id", "member_id"], ["members.organization_id", "members.id"]
+    ),
+)
+
 ledger_entries = Table(
     "ledger_entries",
     metadata,
@@ -321,4 +410,6 @@ COUNTER_KINDS = (
     "claim_event",
     "debt",
     "distribution",
+    "epoch",
+    "funding_call",
 )

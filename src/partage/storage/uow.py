@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Engine
 from partage.storage.community_repo import CommunityRepository
 from partage.storage.contributions_repo import ContributionRepository
 from partage.storage.distributions_repo import DistributionRepository
+from partage.storage.flows_repo import EpochRepository, FundingCallRepository
 from partage.storage.ledger_repo import LedgerRepository
 from partage.storage.rounds_repo import RoundRepository
 
@@ -24,6 +25,8 @@ class UnitOfWork:
     rounds: RoundRepository
     ledger: LedgerRepository
     distributions: DistributionRepository
+    epochs: EpochRepository
+    funding_calls: FundingCallRepository
 
     def __init__(self, engine: Engine, *, readonly: bool = False) -> None:
         self.engine = engine
@@ -41,6 +44,8 @@ class UnitOfWork:
         self.rounds = RoundRepository(conn, self.community)
         self.ledger = LedgerRepository(conn)
         self.distributions = DistributionRepository(conn, self.community)
+        self.epochs = EpochRepository(conn, self.community)
+        self.funding_calls = FundingCallRepository(conn, self.community)
         return self
 
     def __exit__(

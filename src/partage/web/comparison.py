@@ -42,6 +42,9 @@ MODEL_NAMES = {
     "amount": N_("Proportional to amounts"),
     "grid": N_("Rate grid"),
     "equation": N_("Value equation"),
+    # Distributions posted by the closing of an epoch or a funding call.
+    "peer_allocation": N_("Peer allocation"),
+    "quadratic_funding": N_("Quadratic funding"),
 }
 MODEL_HINTS = {
     "hours": N_("The whole budget split in proportion to the hours each member recorded."),
@@ -54,6 +57,13 @@ MODEL_HINTS = {
     "equation": N_(
         "A reserve goes to the commons fund first; the rest is shared in proportion to the "
         "value of the contributions."
+    ),
+    "peer_allocation": N_(
+        "Members gave each other points; each gets the budget in proportion to the points received."
+    ),
+    "quadratic_funding": N_(
+        "Members pledged to projects; the pool matches each project by the number of "
+        "members who backed it more than by the amounts."
     ),
 }
 
