@@ -163,6 +163,82 @@ def _target(actor: Actor, uow: UnitOfWork, recipient: str) -> str:
     return chart.parse_redirect(recipient, field="recipient")
 
 
+def fund_account(fund: str, *, code: str) -> str:
+    """``commons`` or ``project:<name>`` → its account; a member's account is refused."""
+    account = chart.parse_redirect(fund, field="fund")
+    if chart.member_of_account(account) is not None:
+        raise InvalidInput(code, "pay from 'commons' or 'project:<name>'", "fund")
+    return account
+
+
+def pay_check(uow: UnitOfWork, actor: Actor, account: str, paid: int, *, code: str) -> None:
+    """Refuse to pay more than the fund holds."""
+    available = balance_of(uow, actor=actor, account=account)
+    if paid > available.minor:
+        raise InvalidInput(
+            code,
+            f"{account} holds {available}, less than the "
+            f"{Money(paid, actor.organization.currency)} to pay",
+            field="budget",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Posting:
+    """What a run posts: its cause and memo, and the entry's lines (account, amount)."""
+
+    cause: str
+    memo: str
+    lines: tuple[tuple[str, int], ...]
+
+
+def record(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    distribution_id: int,
+    spec: Spec,
+    result: ModelResult,
+    params: Mapping[str, Any],
+    source: Mapping[str, Any],
+    fund: str,
+    posting: Posting,
+    now: datetime,
+) -> int | None:
+    """Post one balanced entry (when anything moves) and record the run as a distribution;
+    every way of paying a model's result — a distribution, an epoch, a funding call — ends
+    here. Returns the entry's number."""
+    code = actor.organization.currency.code
+    seq = None
+    if any(amount for _, amount in posting.lines):
+        seq = uow.ledger.append(
+            actor.org_id,
+            entry(
+                occurred_at=now,
+                cause=posting.cause,
+                memo=posting.memo[:500],
+                postings=[(account, amount, code) for account, amount in posting.lines],
+            ),
+            now=now,
+        ).seq
+    uow.distributions.add_with_id(
+        actor.org_id,
+        distribution_id,
+        model=result.model,
+        params=dict(params),
+        source=dict(source),
+        fund=fund,
+        budget=spec.budget,
+        paid=result.paid,
+        unallocated=result.unallocated,
+        result=as_json(result, spec),
+        entry_seq=seq,
+        by=actor.member.id,
+        now=now,
+    )
+    return seq
+
+
 def run(
     uow: UnitOfWork,
     *,
@@ -175,53 +251,30 @@ def run(
 ) -> Distribution:
     """Post the model's allocations from ``fund`` to each recipient, as one entry."""
     require_admin(actor.role)
-    source_account = chart.parse_redirect(fund, field="fund")
-    if chart.member_of_account(source_account) is not None:
-        raise InvalidInput(
-            "distribution.bad_fund", "pay from 'commons' or 'project:<name>'", "fund"
-        )
+    source_account = fund_account(fund, code="distribution.bad_fund")
     spec, [result] = _run(uow, actor, [model], data, budget)
-    available = balance_of(uow, actor=actor, account=source_account)
-    if result.paid > available.minor:
-        raise InvalidInput(
-            "distribution.insufficient_fund",
-            f"{fund} holds {available}, less than the "
-            f"{Money(result.paid, actor.organization.currency)} to pay",
-            field="budget",
-        )
-    code = actor.organization.currency.code
+    pay_check(uow, actor, source_account, result.paid, code="distribution.insufficient_fund")
     distribution_id = uow.distributions.next_id(actor.org_id)
-    lines = [(source_account, result.paid, code)]
-    for recipient, amount in result.allocations.items():
-        if amount:
-            lines.append((_target(actor, uow, recipient), -amount, code))
-    seq = None
-    if result.paid:
-        recorded = uow.ledger.append(
-            actor.org_id,
-            entry(
-                occurred_at=now,
-                cause=f"distribution:{distribution_id}",
-                memo=f"distribution #{distribution_id} ({result.model})",
-                postings=lines,
-            ),
-            now=now,
-        )
-        seq = recorded.seq
-    body = as_json(result, spec)
-    uow.distributions.add_with_id(
-        actor.org_id,
-        distribution_id,
-        model=result.model,
-        params=dict(model),
+    lines = [(source_account, result.paid)]
+    lines += [
+        (_target(actor, uow, recipient), -amount)
+        for recipient, amount in result.allocations.items()
+        if amount
+    ]
+    record(
+        uow,
+        actor,
+        distribution_id=distribution_id,
+        spec=spec,
+        result=result,
+        params=model,
         source=data.as_dict(),
         fund=source_account,
-        budget=budget,
-        paid=result.paid,
-        unallocated=result.unallocated,
-        result=body,
-        entry_seq=seq,
-        by=actor.member.id,
+        posting=Posting(
+            f"distribution:{distribution_id}",
+            f"distribution #{distribution_id} ({result.model})",
+            tuple(lines),
+        ),
         now=now,
     )
     uow.commit()

@@ -26,14 +26,12 @@ from partage.core.claims import clean_text
 from partage.core.distribution import Distribution
 from partage.core.errors import Conflict, InvalidInput, NotFound
 from partage.core.flows import Epoch, PointGift, may_see_all
-from partage.core.ledger import entry
 from partage.core.models import peer_allocation
 from partage.core.models.base import Gift, ModelResult, Spec
-from partage.core.models.registry import as_json
-from partage.core.money import Money, check_minor
+from partage.core.money import check_minor
 from partage.core.roles import Role, require_admin, require_participant
 from partage.services.context import Actor, UnitOfWork
-from partage.services.ledger import balance_of
+from partage.services.distributions import Posting, fund_account, pay_check, record
 
 MAX_POINTS = 1_000_000
 
@@ -49,25 +47,6 @@ class EpochView:
     opted_out: tuple[int, ...]
     names: Mapping[str, str]  # member number → name
     distribution: Distribution | None
-
-
-def fund_account(fund: str, *, code: str) -> str:
-    """``commons`` or ``project:<name>`` → its account; a member's account is refused."""
-    account = chart.parse_redirect(fund, field="fund")
-    if chart.member_of_account(account) is not None:
-        raise InvalidInput(code, "pay from 'commons' or 'project:<name>'", "fund")
-    return account
-
-
-def pay_check(uow: UnitOfWork, actor: Actor, account: str, paid: int, *, code: str) -> None:
-    available = balance_of(uow, actor=actor, account=account)
-    if paid > available.minor:
-        raise InvalidInput(
-            code,
-            f"{account} holds {available}, less than the "
-            f"{Money(paid, actor.organization.currency)} to pay",
-            field="budget",
-        )
 
 
 def open_epoch(
@@ -233,39 +212,25 @@ def close_epoch(uow: UnitOfWork, *, actor: Actor, epoch_id: int, now: datetime) 
     out = uow.epochs.opted_out(actor.org_id, epoch_id)
     spec, params, result = run_model(actor, found, gifts, out)
     pay_check(uow, actor, found.fund, result.paid, code="epoch.insufficient_fund")
-    code = actor.organization.currency.code
     distribution_id = uow.distributions.next_id(actor.org_id)
-    seq = None
-    if result.paid:
-        lines = [(found.fund, result.paid, code)]
-        lines += [
-            (chart.member_account(int(who)), -amount, code)
-            for who, amount in result.allocations.items()
-            if amount
-        ]
-        seq = uow.ledger.append(
-            actor.org_id,
-            entry(
-                occurred_at=now,
-                cause=f"epoch:{epoch_id}",
-                memo=f"peer allocation, epoch #{epoch_id} ({found.name})"[:500],
-                postings=lines,
-            ),
-            now=now,
-        ).seq
-    uow.distributions.add_with_id(
-        actor.org_id,
-        distribution_id,
-        model=result.model,
+    lines = [(found.fund, result.paid)]
+    lines += [
+        (chart.member_account(int(who)), -amount)
+        for who, amount in result.allocations.items()
+        if amount
+    ]
+    record(
+        uow,
+        actor,
+        distribution_id=distribution_id,
+        spec=spec,
+        result=result,
         params=params,
         source={"epoch": epoch_id, "name": found.name},
         fund=found.fund,
-        budget=found.budget,
-        paid=result.paid,
-        unallocated=result.unallocated,
-        result=as_json(result, spec),
-        entry_seq=seq,
-        by=actor.member.id,
+        posting=Posting(
+            f"epoch:{epoch_id}", f"peer allocation, epoch #{epoch_id} ({found.name})", tuple(lines)
+        ),
         now=now,
     )
     if not uow.epochs.mark_closed(

@@ -30,14 +30,12 @@ from partage.core.claims import clean_text
 from partage.core.distribution import Distribution
 from partage.core.errors import Conflict, InvalidInput, NotFound
 from partage.core.flows import FundingCall, Pledge, may_see_all
-from partage.core.ledger import entry
 from partage.core.models import quadratic_funding
 from partage.core.models.base import Funding, ModelResult, Spec
-from partage.core.models.registry import as_json
 from partage.core.money import check_minor
 from partage.core.roles import require_admin, require_participant
 from partage.services.context import Actor, UnitOfWork
-from partage.services.epochs import fund_account, pay_check
+from partage.services.distributions import Posting, fund_account, pay_check, record
 
 MAX_PROJECTS = 100
 
@@ -200,42 +198,30 @@ def close_call(uow: UnitOfWork, *, actor: Actor, call_id: int, now: datetime) ->
     pledges = uow.funding_calls.pledges(actor.org_id, call_id)
     spec, result = run_model(actor, found, pledges)
     pay_check(uow, actor, found.fund, result.paid, code="funding.insufficient_fund")
-    code = actor.organization.currency.code
     pledged: dict[str, int] = defaultdict(int)
     for p in pledges:
         pledged[p.project] += p.amount
     distribution_id = uow.distributions.next_id(actor.org_id)
-    seq = None
-    total_in = sum(pledged.values())
-    if total_in or result.paid:
-        lines = [(chart.BANK, total_in, code), (found.fund, result.paid, code)]
-        for project in sorted(set(pledged) | set(result.allocations)):
-            credit = pledged.get(project, 0) + result.allocations.get(project, 0)
-            lines.append((chart.project_account(project), -credit, code))
-        seq = uow.ledger.append(
-            actor.org_id,
-            entry(
-                occurred_at=now,
-                cause=f"funding_call:{call_id}",
-                memo=f"quadratic funding, call #{call_id} ({found.name})"[:500],
-                postings=lines,
-            ),
-            now=now,
-        ).seq
-    body = as_json(result, spec)  # its "contributions" are the pledges, per project
-    uow.distributions.add_with_id(
-        actor.org_id,
-        distribution_id,
-        model=result.model,
+    # The pledges come in as money (bank), the matches from the pool; each project is credited
+    # with both. The distribution's "contributions" extra lists the pledges per project.
+    lines = [(chart.BANK, sum(pledged.values())), (found.fund, result.paid)]
+    for project in sorted(set(pledged) | set(result.allocations)):
+        credit = pledged.get(project, 0) + result.allocations.get(project, 0)
+        lines.append((chart.project_account(project), -credit))
+    record(
+        uow,
+        actor,
+        distribution_id=distribution_id,
+        spec=spec,
+        result=result,
         params={},
         source={"funding_call": call_id, "name": found.name},
         fund=found.fund,
-        budget=found.pool,
-        paid=result.paid,
-        unallocated=result.unallocated,
-        result=body,
-        entry_seq=seq,
-        by=actor.member.id,
+        posting=Posting(
+            f"funding_call:{call_id}",
+            f"quadratic funding, call #{call_id} ({found.name})",
+            tuple(lines),
+        ),
         now=now,
     )
     if not uow.funding_calls.mark_closed(
