@@ -183,6 +183,18 @@ def money_text(minor: int | Fraction, currency: Currency) -> str:
     return f"{major} {currency.code}"
 
 
+def money_ratio(numerator: int, denominator: int, currency: Currency) -> str:
+    """``numerator / denominator`` minor units as text, like :func:`money_text`, without
+    building a Fraction: integer arithmetic only."""
+    major = ratio_text(
+        numerator,
+        denominator * 10**currency.decimals,
+        places=max(6, currency.decimals),
+        keep=currency.decimals,
+    )
+    return f"{major} {currency.code}"
+
+
 def number_text(value: Fraction | Decimal | int, places: int = 6) -> str:
     if isinstance(value, int):
         return str(value)

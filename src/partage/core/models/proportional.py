@@ -16,6 +16,7 @@ from partage.core.models.base import (
     ModelResult,
     Spec,
     check_params,
+    money_ratio,
     money_text,
     ratio_text,
     refuse,
@@ -93,13 +94,7 @@ def split_weights(spec: Spec, weights: Mapping[str, int], scale: int, unit: str)
     currency = spec.currency
 
     def money(numerator: int, denominator: int) -> str:
-        major = ratio_text(
-            numerator,
-            denominator * 10**currency.decimals,
-            places=max(6, currency.decimals),
-            keep=currency.decimals,
-        )
-        return f"{major} {currency.code}"
+        return money_ratio(numerator, denominator, currency)
 
     def show(w: int) -> str:
         return money(w, scale) if unit == "amount" else ratio_text(w, scale)

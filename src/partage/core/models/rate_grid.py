@@ -25,6 +25,7 @@ from partage.core.models.base import (
     ModelResult,
     Spec,
     check_params,
+    money_ratio,
     money_text,
     ratio_text,
     refuse,
@@ -142,13 +143,7 @@ def _explainer(
     currency = spec.currency
 
     def money(numerator: int, denominator: int) -> str:
-        major = ratio_text(
-            numerator,
-            denominator * 10**currency.decimals,
-            places=max(6, currency.decimals),
-            keep=currency.decimals,
-        )
-        return f"{major} {currency.code}"
+        return money_ratio(numerator, denominator, currency)
 
     m_scale, r_scale = valued.measure.scale, valued.rate.scale
     tail_text = (

@@ -54,8 +54,10 @@ from partage.core.models.base import (
     ModelResult,
     Spec,
     check_params,
+    money_ratio,
     money_text,
     number_text,
+    ratio_text,
     refuse,
     result,
 )
@@ -466,16 +468,15 @@ def describe(table: ContributionTable, claims: Claims, row: int, cur: Currency) 
     activity = table.activities[table.activity[row]]
     label = f"{activity}: " if activity else ""
     kind = KINDS[table.kind[row]]
-    value = money_text(Fraction(int(claims.value[row]), claims.scale), cur)
+    value = money_ratio(int(claims.value[row]), claims.scale, cur)
     if claims.by_rate[row]:
-        measure = (
-            f"{number_text(table.hours.fraction(row))} h"
-            if kind == "time"
-            else f"{number_text(table.quantity.fraction(row))} units"
-        )
+        source = table.hours if kind == "time" else table.quantity
+        unit = "h" if kind == "time" else "units"
+        measure = f"{ratio_text(int(source.values[row]), source.scale)} {unit}"
         if not table.rate.present[row]:
             return f"{label}{measure} with no rate, worth 0"
-        return f"{label}{measure} × {money_text(table.rate.fraction(row), cur)} = {value}"
+        rate = money_ratio(int(table.rate.values[row]), table.rate.scale, cur)
+        return f"{label}{measure} × {rate} = {value}"
     return f"{label}{kind.replace('_', '-')} {value}"
 
 
