@@ -10,16 +10,16 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from fastapi import FastAPI
-from starlette.types import ASGIApp, Receive, Scope, Send
-
-from partage.api.routes import install as install_api
 from partage.cli.main import run as run_cli
 from partage.services.context import UnitOfWorkFactory
 from partage.settings import Settings, load_settings
 from partage.storage.database import make_engine
-from partage.web.routes import install as install_web
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+    from starlette.types import ASGIApp, Receive, Scope, Send
 
 Clock = Callable[[], datetime]
 
@@ -60,6 +60,12 @@ def system_clock() -> datetime:
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock = system_clock) -> FastAPI:
+    # The web framework loads here, not at import: the command line starts without it.
+    from fastapi import FastAPI
+
+    from partage.api.routes import install as install_api
+    from partage.web.routes import install as install_web
+
     settings = settings or load_settings()
     uow = UnitOfWorkFactory(make_engine(settings.database_url))
 
