@@ -107,3 +107,24 @@ def disposition(form: FormData) -> tuple[Disposition, str | None]:
             raise InvalidInput("claim.redirect_target", "name the project", field="redirect_to")
         target = f"project:{name}"
     return chosen, target or None
+
+
+def fund(form: FormData, *, no_project: str, bad_fund: str) -> str:
+    """The fund a form pays from, as the services spell it: ``commons`` or ``project:<name>``.
+
+    The form offers a select (``commons`` or ``project``) and a text box for the project's
+    name, so nobody has to know the notation.
+    """
+    chosen = text(form, "fund", "commons").strip()
+    if chosen == "project":
+        name = text(form, "project").strip().lower()
+        if not name:
+            raise InvalidInput(no_project, "name the project", field="fund")
+        return f"project:{name}"
+    if chosen != "commons":
+        raise InvalidInput(bad_fund, "pay from commons or a project", field="fund")
+    return chosen
+
+
+def checkbox(form: FormData, name: str) -> bool:
+    return text(form, name).strip().lower() in ("1", "on", "true", "yes")

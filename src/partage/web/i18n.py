@@ -195,6 +195,32 @@ ERROR_MESSAGES: dict[str, str] = {
     "distribution.no_rates": N_("Give at least one activity a rate."),
     "distribution.bad_reserve": N_("The reserve is a whole percentage from 0 to 100."),
     "distribution.unknown_member": N_("There is no such member."),
+    "epoch.not_found": N_("There is no such epoch."),
+    "epoch.closed": N_("This epoch is closed: the gifts can no longer change."),
+    "epoch.over_budget": N_("You gave more points than you have: lower some gifts."),
+    "epoch.self_gift": N_("You cannot give points to yourself."),
+    "epoch.unknown_receiver": N_("Points go to members of the organization, not observers."),
+    "epoch.bad_points": N_("Points are a whole number, 0 or more."),
+    "epoch.duplicate_receiver": N_("This member is named twice."),
+    "epoch.opted_out": N_("This member opted out of receiving points in this epoch."),
+    "epoch.insufficient_fund": N_(
+        "The fund does not hold enough to pay this epoch: record a deposit first."
+    ),
+    "epoch.bad_fund": N_("Pay from the commons fund or a project."),
+    "epoch.no_project": N_("Name the project the budget comes from."),
+    "funding.not_found": N_("There is no such funding call."),
+    "funding.closed": N_("This funding call is closed: the pledges can no longer change."),
+    "funding.unknown_project": N_("This project is not part of the call."),
+    "funding.duplicate_project": N_("This project is named twice."),
+    "funding.no_project": N_("Name at least one project."),
+    "funding.too_many_projects": N_("A call funds at most 100 projects."),
+    "funding.bad_fund": N_(
+        "Pay the pool from the commons fund or a project that is not in the call."
+    ),
+    "funding.no_fund_project": N_("Name the project the pool comes from."),
+    "funding.insufficient_fund": N_(
+        "The fund does not hold enough to pay the matches: record a deposit first."
+    ),
 }
 
 # Codes built from a field name (``justification.required``) are translated by their suffix.

@@ -21,6 +21,8 @@ from partage.web import (
     claims,
     contributions,
     distributions,
+    epochs,
+    funding,
     i18n,
     ledger,
     orgs,
@@ -60,6 +62,8 @@ def install(app: FastAPI, *, secret_key: str, secure_cookies: bool) -> None:
         claims,
         contributions,
         distributions,
+        epochs,
+        funding,
         ledger,
         public,
     ):
