@@ -284,12 +284,14 @@ def _scaled_texts(
 def _codes(
     texts: Sequence[str], path: Callable[[int], str], *, required: bool
 ) -> tuple[tuple[str, ...], npt.NDArray[np.int32]]:
-    if required:
-        for i, text in enumerate(texts):
-            if not text:
-                raise refuse(path(i), "must be a non-empty text", "spec.required")
-    names, inverse = np.unique(np.array(texts, dtype=str), return_inverse=True)
-    return tuple(str(n) for n in names), inverse.astype(np.int32)
+    """The distinct texts in code-point order, and each row's index among them."""
+    if required and not all(texts):
+        first = next(i for i, text in enumerate(texts) if not text)
+        raise refuse(path(first), "must be a non-empty text", "spec.required")
+    names = sorted(set(texts))
+    index = {name: i for i, name in enumerate(names)}
+    codes = np.fromiter((index[t] for t in texts), dtype=np.int32, count=len(texts))
+    return tuple(names), codes
 
 
 def table_from_columns(
