@@ -45,27 +45,39 @@ class ScaledColumn:
 
 def multiply(values: Column, factor: int | Column) -> Column:
     """Exact elementwise product, in int64 when the bounds prove it cannot overflow."""
+    if isinstance(factor, int) and factor == 1:
+        return values
     if isinstance(factor, np.ndarray):
-        bound = _bound(values) * _bound(factor)
-        if bound < SAFE and values.dtype != object and factor.dtype != object:
+        largest = bound(values) * bound(factor)
+        if largest < SAFE and values.dtype != object and factor.dtype != object:
             return values * factor
         product: Column = values.astype(object) * factor.astype(object)
         return product
     # The factor itself must fit too: numpy cannot even hold a Python int beyond 64 bits.
-    if abs(factor) < SAFE and _bound(values) * abs(factor) < SAFE and values.dtype != object:
+    if abs(factor) < SAFE and bound(values) * abs(factor) < SAFE and values.dtype != object:
         return values * factor
     return values.astype(object) * factor
 
 
-def _bound(values: Column) -> int:
+def bound(values: Column) -> int:
+    """The largest absolute value of a column (0 when empty)."""
     if values.size == 0:
         return 0
     return int(max(abs(int(values.max())), abs(int(values.min()))))
 
 
+def add(a: Column, b: Column) -> Column:
+    """Exact elementwise sum, in int64 when both columns are int64 and below 2^62."""
+    if a.dtype != object and b.dtype != object and bound(a) < SAFE and bound(b) < SAFE:
+        total: Column = a + b
+        return total
+    exact: Column = a.astype(object) + b.astype(object)
+    return exact
+
+
 def group_sum(index: npt.NDArray[np.int32], values: Column, size: int) -> list[int]:
     """Σ values per group (``index`` names each row's group), exactly."""
-    if values.dtype != object and _bound(values) * max(len(values), 1) < SAFE:
+    if values.dtype != object and bound(values) * max(len(values), 1) < SAFE:
         out = np.zeros(size, dtype=np.int64)
         np.add.at(out, index, values)
         return [int(v) for v in out]
@@ -88,8 +100,8 @@ def scaled(values: Sequence[Decimal | int | Fraction | None]) -> ScaledColumn:
     scale = 10**places
     numerators = [_numerator(v, places, scale) for v in values]
     present = np.array([v is not None for v in values], dtype=bool)
-    bound = max((abs(n) for n in numerators), default=0)
-    array = np.array(numerators, dtype=np.int64 if bound < SAFE else object)
+    largest = max((abs(n) for n in numerators), default=0)
+    array = np.array(numerators, dtype=np.int64 if largest < SAFE else object)
     return ScaledColumn(array, scale, present)
 
 
@@ -276,8 +288,8 @@ def _scaled_texts(
             continue
         whole, _, fraction = text.partition(".")
         numerators.append(int(whole + fraction.ljust(places, "0")))
-    bound = max(numerators, default=0)
-    values = np.array(numerators, dtype=np.int64 if bound < SAFE else object)
+    largest = max(numerators, default=0)
+    values = np.array(numerators, dtype=np.int64 if largest < SAFE else object)
     return ScaledColumn(values, 10**places, np.array([bool(t) for t in texts], dtype=bool))
 
 

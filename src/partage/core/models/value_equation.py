@@ -66,6 +66,7 @@ from partage.core.models.table import (
     SAFE,
     Column,
     ContributionTable,
+    add,
     claim_type_names,
     contribution_ids,
     contribution_table,
@@ -120,11 +121,11 @@ def claims_of(table: ContributionTable, types: npt.NDArray[np.int8]) -> Claims:
         | ((kind == NON_CASH) & no_amount)
     )
     m_scale = max(table.hours.scale, table.quantity.scale)
-    hours = _times(table.hours.values, m_scale // table.hours.scale)
-    quantity = _times(table.quantity.values, m_scale // table.quantity.scale)
+    hours = multiply(table.hours.values, m_scale // table.hours.scale)
+    quantity = multiply(table.quantity.values, m_scale // table.quantity.scale)
     measure = _where(kind == TIME, hours, quantity)
     scale = m_scale * table.rate.scale
-    value = _where(by_rate, multiply(measure, table.rate.values), _times(table.amount, scale))
+    value = _where(by_rate, multiply(measure, table.rate.values), multiply(table.amount, scale))
     return Claims(value, scale, by_rate, types)
 
 
@@ -408,7 +409,7 @@ class _Pour:
         )
         summed: Column = np.zeros(self.size, dtype=np.int64)
         for column, factor in factors.values():
-            summed = _add(summed, _times(column, int(factor * denominator)))
+            summed = add(summed, multiply(column, int(factor * denominator)))
         numerators: list[int] = summed.tolist()
         for who, exact in self.special_exact.items():
             numerators[who] += int(exact * denominator)
@@ -433,31 +434,6 @@ class _Pour:
 
 def _top(values: list[int]) -> int:
     return max(max(values, default=0), -min(values, default=0))
-
-
-def _times(values: Column, factor: int) -> Column:
-    """Exact ``values × factor``: ``multiply``, or Python integers for a factor past 64 bits."""
-    if factor == 1:
-        return values
-    if abs(factor) >= SAFE:
-        product: Column = values.astype(object) * factor
-        return product
-    return multiply(values, factor)
-
-
-def _add(a: Column, b: Column) -> Column:
-    """Exact elementwise sum, in 64 bits when both are 64-bit and below 2^62."""
-    if a.dtype != object and b.dtype != object and _bound(a) < SAFE and _bound(b) < SAFE:
-        total: Column = a + b
-        return total
-    exact: Column = a.astype(object) + b.astype(object)
-    return exact
-
-
-def _bound(values: Column) -> int:
-    if values.size == 0:
-        return 0
-    return int(max(abs(int(values.max())), abs(int(values.min()))))
 
 
 MAX_DESCRIBED = 3  # claims described one by one in an explanation; beyond, summed up
