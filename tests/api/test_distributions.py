@@ -55,9 +55,29 @@ def test_preview_and_post_a_distribution(api: Api) -> None:
     assert check["ok"] is True
     for bad, code in (
         ({**run, "budget": 12.5}, "amount.float"),
-        ({**run, "model": {"type": "grain", "policy": "balanced"}}, "distribution.bad_model"),
+        ({**run, "model": {"type": "grain", "policy": "balanced"}}, "distribution.no_scores"),
+        ({**run, "model": {"type": "slicing_pie"}}, "distribution.bad_model"),
         ({**run, "model": {"type": "rate_grid", "rates": {"Animation": 30.5}}}, "spec.float"),
     ):
         refused = api.client.post(f"{ORG}/distributions", json=bad, headers=api.as_("aicha"))
         assert (refused.status_code, refused.json()["error"]["code"]) == (422, code)
     assert api.client.get(f"{ORG}/distributions/99", headers=api.as_("aicha")).status_code == 404
+
+
+def test_grain_scores_over_http(api: Api) -> None:
+    b, ch = str(api.member_id("bruno")), str(api.member_id("chloe"))
+    body = {
+        "budget": "90.00",
+        "models": [{"type": "grain", "policy": "recent", "discount": "0.5"}],
+        "scores": {b: ["4", "0"], ch: ["0", "4"]},
+    }
+    seen = api.client.post(f"{ORG}/distributions/preview", json=body, headers=api.as_("bruno"))
+    assert seen.status_code == 200, seen.text
+    # Decayed: Bruno 4 × 0.5 = 2, Chloé 4: the budget goes 1 : 2.
+    assert seen.json()["results"][0]["allocations"] == {b: "30.00", ch: "60.00"}
+    bad = api.client.post(
+        f"{ORG}/distributions/preview",
+        json={**body, "scores": {b: ["4"], ch: ["1", "2"]}},
+        headers=api.as_("bruno"),
+    )
+    assert (bad.status_code, bad.json()["error"]["code"]) == (422, "distribution.ragged_scores")

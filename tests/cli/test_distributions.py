@@ -71,3 +71,43 @@ def test_preview_then_run(community: Community, db_url: str) -> None:
     assert (
         bad.exit_code == 3 and json.loads(bad.stdout)["error"]["code"] == "distribution.bad_model"
     )
+
+
+def test_grain_from_a_scores_file(community: Community, db_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    c = community
+    scores = tmp_path / "cred.csv"
+    scores.write_text("member,week 1,week 2\nBruno,3,1\nChloé,0,4\n")
+
+    def cli(*args: str):  # type: ignore[no-untyped-def]
+        return runner.invoke(
+            app,
+            ["--as", "aicha@tiers-lieux.example", *args],
+            obj=CliContext(make_uow=lambda: c.uow, clock=c.clock, database_url=db_url),
+        )
+
+    grain = '{"type": "grain", "policy": "immediate", "lookback": 2}'
+    done = cli(
+        "distribution",
+        "run",
+        "tiers-lieux",
+        "--budget",
+        "80",
+        "--model",
+        grain,
+        "--scores",
+        str(scores),
+        "--json",
+    )
+    assert done.exit_code == 0, done.output
+    result = json.loads(done.stdout)["result"]
+    assert result["allocations"] == {
+        str(c.bruno.member.id): "40.00",
+        str(c.chloe.member.id): "40.00",
+    }
+    missing = cli(
+        "distribution", "run", "tiers-lieux", "--budget", "80", "--model", grain, "--json"
+    )
+    assert (
+        missing.exit_code == 3
+        and json.loads(missing.stdout)["error"]["code"] == "distribution.no_scores"
+    )

@@ -161,3 +161,60 @@ def test_a_value_equation_values_work_at_the_given_rates(community: Community) -
         str(c.chloe.member.id): "225.00",
         "commons": "100.00",
     }
+
+
+def test_grain_over_scores_catches_up_with_what_was_paid(community: Community) -> None:
+    c = community
+    b, ch, d = (str(w.member.id) for w in (c.bruno, c.chloe, c.dario))
+    csv_text = f"member,w1,w2\nBruno,20,30\nChloé,10,20\n{d},5,15\n".encode()
+    with c.uow(readonly=True) as u:
+        scores = distributions.scores_from_csv(u, actor=c.admin, data=csv_text)
+    assert scores == {b: ["20", "30"], ch: ["10", "20"], d: ["5", "15"]}
+    balanced = {"type": "grain", "policy": "balanced"}
+    with c.uow() as u:
+        first = distributions.run(
+            u,
+            actor=c.admin,
+            model={"type": "grain", "policy": "immediate"},
+            data=distributions.source(scores={b: ["100"], ch: ["0"], d: ["0"]}),
+            budget=10_000,
+            fund="commons",
+            now=c.clock(),
+        )
+    assert first.result["allocations"] == {b: "100.00", ch: "0.00", d: "0.00"}
+    # Scores 50 / 30 / 20 and 100.00 already paid to Bruno: a budget of 100.00 goes 0 / 60 / 40.
+    with c.uow() as u:
+        second = distributions.run(
+            u,
+            actor=c.admin,
+            model=balanced,
+            data=distributions.source(scores=scores),
+            budget=10_000,
+            fund="commons",
+            now=c.clock(),
+        )
+    assert second.result["allocations"] == {b: "0.00", ch: "60.00", d: "40.00"}
+    with c.uow(readonly=True) as u:
+        assert ledger.check(u, actor=c.admin).ok
+    for bad, code in (
+        (b"name,w1\nBruno,1\n", "scores.bad_header"),
+        (b"member,w1\nNobody,1\n", "scores.unknown_member"),
+        (b"member,w1\nBruno,1,2\n", "scores.malformed"),
+    ):
+        with pytest.raises(InvalidInput) as err, c.uow(readonly=True) as u:
+            distributions.scores_from_csv(u, actor=c.admin, data=bad)
+        assert err.value.code == code
+    with pytest.raises(InvalidInput) as err, c.uow(readonly=True) as u:
+        distributions.preview(
+            u, actor=c.admin, models=[balanced], data=distributions.source(), budget=100
+        )
+    assert err.value.code == "distribution.no_scores"
+    with pytest.raises(InvalidInput) as err, c.uow(readonly=True) as u:
+        distributions.preview(
+            u,
+            actor=c.admin,
+            models=[balanced],
+            data=distributions.source(scores={"99": ["1"]}),
+            budget=100,
+        )
+    assert err.value.code == "distribution.unknown_member"

@@ -297,3 +297,24 @@ def test_a_closed_epoch_shows_as_a_distribution(visitor: Visitor, community: Com
     assert "Peer allocation" in page.text and "€180.00" in page.text and "€120.00" in page.text
     french = visitor.get(f"{ORG}/distributions/{closed.epoch.distribution_id}?lang=fr")
     assert "Allocation entre pairs" in french.text
+
+
+def test_a_grain_distribution_shows_its_scores_model(
+    visitor: Visitor, community: Community
+) -> None:
+    c = community
+    scores = {str(c.bruno.member.id): ["2"], str(c.chloe.member.id): ["1"]}
+    with c.uow() as u:
+        done = distributions.run(
+            u,
+            actor=c.admin,
+            model={"type": "grain", "policy": "immediate"},
+            data=distributions.source(scores=scores),
+            budget=30_000,
+            fund="commons",
+            now=c.clock(),
+        )
+    visitor.sign_in("chloé")
+    page = visitor.get(f"{ORG}/distributions/{done.id}")
+    assert page.status_code == 200
+    assert "Grain (scores)" in page.text and "€200.00" in page.text and "€100.00" in page.text

@@ -30,6 +30,11 @@ class Period(AmountBody):
     since: date | None = Field(None, description="first day of the contributions read")
     until: date | None = Field(None, description="last day of the contributions read")
     activity: Text | None = Field(None, max_length=100, description="only this activity")
+    scores: dict[str, list[Text]] | None = Field(
+        None,
+        description="grain: member number → scores per interval, oldest first, as decimal text",
+        examples=[{"3": ["20", "30"], "4": ["10", "20"]}],
+    )
 
 
 class PreviewIn(Period):
@@ -83,7 +88,7 @@ def preview(body: PreviewIn, actor: OrgActor, uow: Units) -> PreviewOut:
             u,
             actor=actor,
             models=body.models,
-            data=distributions.source(body.since, body.until, body.activity),
+            data=distributions.source(body.since, body.until, body.activity, body.scores),
             budget=minor_units(body.budget, currency, field="budget"),
         )
     return PreviewOut(
@@ -99,7 +104,7 @@ def run(body: RunIn, actor: OrgActor, uow: Units, now: Now) -> DistributionOut:
             u,
             actor=actor,
             model=body.model,
-            data=distributions.source(body.since, body.until, body.activity),
+            data=distributions.source(body.since, body.until, body.activity, body.scores),
             budget=minor_units(body.budget, currency, field="budget"),
             fund=body.fund,
             now=now,

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from partage.cli.context import cli_context
+from partage.cli.context import CliContext, cli_context
 from partage.cli.output import Json, emit, reporting
 from partage.core.errors import InvalidInput
 from partage.core.money import parse_minor
 from partage.services import distributions
+from partage.services.context import Actor
 
 distribution = typer.Typer(help="Run an allocation model over contributions.", no_args_is_help=True)
 
@@ -20,6 +22,10 @@ Slug = Annotated[str, typer.Argument(help="The organization's short name.")]
 Since = Annotated[str | None, typer.Option(help="First day of contributions read (YYYY-MM-DD).")]
 Until = Annotated[str | None, typer.Option(help="Last day of contributions read.")]
 Activity = Annotated[str | None, typer.Option(help="Only this activity.")]
+Scores = Annotated[
+    Path | None,
+    typer.Option(help="CSV of scores for grain: member, then one column per interval."),
+]
 
 
 def _model(text: str, index: int) -> dict[str, Any]:
@@ -32,6 +38,18 @@ def _model(text: str, index: int) -> dict[str, Any]:
     if not isinstance(model, dict):
         raise InvalidInput("distribution.bad_model", "a model is a JSON object", "model")
     return model
+
+
+def _scores(c: CliContext, actor: Actor, path: Path | None) -> dict[str, list[str]] | None:
+    if path is None:
+        return None
+    if not path.is_file():
+        raise InvalidInput("scores.no_file", f"no file {path}", "scores")
+    with c.uow(readonly=True) as u:
+        found: dict[str, list[str]] = distributions.scores_from_csv(
+            u, actor=actor, data=path.read_bytes()
+        )
+        return found
 
 
 def _table(preview: distributions.Preview) -> str:
@@ -63,18 +81,20 @@ def preview(
     since: Since = None,
     until: Until = None,
     activity: Activity = None,
+    scores: Scores = None,
     as_json: Json = False,
 ) -> None:
     """What each model would give each member, side by side. Writes nothing."""
     c = cli_context(ctx)
     with reporting(as_json):
         actor = c.actor(slug)
+        data = distributions.source(since, until, activity, _scores(c, actor, scores))
         with c.uow(readonly=True) as u:
             seen = distributions.preview(
                 u,
                 actor=actor,
                 models=[_model(m, i) for i, m in enumerate(model)],
-                data=distributions.source(since, until, activity),
+                data=data,
                 budget=parse_minor(budget, actor.organization.currency.decimals, field="budget"),
             )
         emit(as_json, seen, lambda: typer.echo(_table(seen)))
@@ -90,18 +110,20 @@ def run(
     since: Since = None,
     until: Until = None,
     activity: Activity = None,
+    scores: Scores = None,
     as_json: Json = False,
 ) -> None:
     """Post a distribution (admins only): one ledger entry from the fund to each recipient."""
     c = cli_context(ctx)
     with reporting(as_json):
         actor = c.actor(slug)
+        data = distributions.source(since, until, activity, _scores(c, actor, scores))
         with c.uow() as u:
             done = distributions.run(
                 u,
                 actor=actor,
                 model=_model(model, 0),
-                data=distributions.source(since, until, activity),
+                data=data,
                 budget=parse_minor(budget, actor.organization.currency.decimals, field="budget"),
                 fund=fund,
                 now=c.clock(),

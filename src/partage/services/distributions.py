@@ -8,9 +8,12 @@ unallocated stays in the fund the budget came from.
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -21,8 +24,8 @@ from partage.core.errors import InvalidInput, NotFound
 from partage.core.ledger import entry
 from partage.core.models.base import Contribution, ModelResult, Spec
 from partage.core.models.registry import MODEL_NAMES, as_json, simulate
-from partage.core.models.spec import money
-from partage.core.money import Money, check_minor
+from partage.core.models.spec import decimal, money
+from partage.core.money import Money, check_minor, parse_minor
 from partage.core.roles import require_admin
 from partage.services.context import Actor, UnitOfWork
 from partage.services.contributions import parse_day
@@ -34,28 +37,83 @@ ON_CONTRIBUTIONS = ("proportional", "rate_grid", "value_equation")
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """Which contributions a distribution reads."""
+    """What a distribution reads: the contributions of a period, or members' scores."""
 
     since: date | None = None
     until: date | None = None
     activity: str | None = None
+    # Grain: each member's score per interval, oldest first (member number → scores).
+    scores: Mapping[str, tuple[Decimal, ...]] | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        found: dict[str, Any] = {
             "since": self.since.isoformat() if self.since else None,
             "until": self.until.isoformat() if self.until else None,
             "activity": self.activity,
         }
+        if self.scores is not None:
+            found["scores"] = {m: [str(v) for v in row] for m, row in self.scores.items()}
+        return found
 
 
 def source(
-    since: str | date | None = None, until: str | date | None = None, activity: str | None = None
+    since: str | date | None = None,
+    until: str | date | None = None,
+    activity: str | None = None,
+    scores: Mapping[str, Sequence[Any]] | None = None,
 ) -> Source:
     start = parse_day(since, field="since") if since else None
     end = parse_day(until, field="until") if until else None
     if start and end and start > end:
         raise InvalidInput("distribution.bad_period", "since is after until", field="since")
-    return Source(start, end, (activity or "").strip() or None)
+    series = None
+    if scores is not None:
+        series = {
+            str(member): tuple(decimal(v, f"scores.{member}[{j}]") for j, v in enumerate(row))
+            for member, row in scores.items()
+        }
+        if len({len(row) for row in series.values()}) > 1:
+            raise InvalidInput(
+                "distribution.ragged_scores",
+                "every member needs the same number of intervals",
+                field="scores",
+            )
+    return Source(start, end, (activity or "").strip() or None, series)
+
+
+def scores_from_csv(uow: UnitOfWork, *, actor: Actor, data: bytes) -> dict[str, list[str]]:
+    """Scores from CSV: a ``member`` column (number or exact name), then one column per
+    interval, oldest first (e.g. the cred a contribution graph gave each member per week)."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput(
+            "scores.encoding", "the file is not UTF-8 text", field="scores"
+        ) from None
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows or not rows[0] or rows[0][0].strip().lower() != "member":
+        raise InvalidInput(
+            "scores.bad_header", "the first column of the first line is 'member'", "scores"
+        )
+    members = uow.community.members(actor.org_id)
+    by_name = {m.name.lower(): m.id for m in members}
+    known = {m.id for m in members}
+    scores: dict[str, list[str]] = {}
+    for line, row in enumerate(rows[1:], start=2):
+        if not row or not any(cell.strip() for cell in row):
+            continue
+        who = row[0].strip()
+        member = int(who) if who.isdigit() and int(who) in known else by_name.get(who.lower())
+        if member is None:
+            raise InvalidInput("scores.unknown_member", f"line {line}: no member '{who}'", "scores")
+        if len(row) != len(rows[0]):
+            raise InvalidInput(
+                "scores.malformed",
+                f"line {line} has {len(row)} cells, the header {len(rows[0])}",
+                "scores",
+            )
+        scores[str(member)] = [cell.strip() or "0" for cell in row[1:]]
+    return scores
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,11 +138,17 @@ def _as_model_input(item: Recorded, rates: Mapping[str, Fraction]) -> Contributi
     )
 
 
-def _check_models(models: Sequence[Mapping[str, Any]]) -> None:
+def _check_models(models: Sequence[Mapping[str, Any]], data: Source) -> None:
     if not models:
         raise InvalidInput("distribution.no_model", "choose at least one model", field="model")
     for i, model in enumerate(models):
         kind = model.get("type")
+        if kind == "grain":
+            if data.scores is None:
+                raise InvalidInput(
+                    "distribution.no_scores", "grain splits by scores: give them", "scores"
+                )
+            continue
         if kind not in ON_CONTRIBUTIONS:
             known = ", ".join(ON_CONTRIBUTIONS)
             hint = "" if kind not in MODEL_NAMES else " (it needs a flow of its own, not yet here)"
@@ -99,7 +163,7 @@ def _run(
     uow: UnitOfWork, actor: Actor, models: Sequence[Mapping[str, Any]], data: Source, budget: int
 ) -> tuple[Spec, list[ModelResult]]:
     check_minor(budget, field="budget")
-    _check_models(models)
+    _check_models(models, data)
     recorded = uow.contributions.in_period(
         actor.org_id, since=data.since, until=data.until, activity=data.activity
     )
@@ -125,13 +189,33 @@ def _run(
                     exact_minor=False,
                 )
         runnable.append(model)
+    scores: Mapping[str, tuple[Decimal, ...]] = {}
+    if data.scores is not None:
+        for member in data.scores:
+            _target(actor, uow, member)  # a number that is no member is refused
+        scores = data.scores
     spec = Spec(
         currency=actor.organization.currency,
         budget=budget,
         contributions=tuple(_as_model_input(c, rates) for c in recorded),
+        scores=scores,
+        paid=_grain_paid(uow, actor) if scores else {},
         models=tuple(runnable),
     )
     return spec, simulate(spec)
+
+
+def _grain_paid(uow: UnitOfWork, actor: Actor) -> dict[str, int]:
+    """What earlier grain distributions paid each member: what ``balanced`` catches up on."""
+    decimals = actor.organization.currency.decimals
+    paid: dict[str, int] = {}
+    for earlier in uow.distributions.all(actor.org_id):
+        if earlier.model != "grain":
+            continue
+        for member, amount in earlier.result.get("allocations", {}).items():
+            if str(member).isdigit():
+                paid[member] = paid.get(member, 0) + parse_minor(amount, decimals, allow_zero=True)
+    return paid
 
 
 def preview(

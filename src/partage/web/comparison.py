@@ -45,6 +45,7 @@ MODEL_NAMES = {
     # Distributions posted by the closing of an epoch or a funding call.
     "peer_allocation": N_("Peer allocation"),
     "quadratic_funding": N_("Quadratic funding"),
+    "grain": N_("Grain (scores)"),
 }
 MODEL_HINTS = {
     "hours": N_("The whole budget split in proportion to the hours each member recorded."),
@@ -60,6 +61,10 @@ MODEL_HINTS = {
     ),
     "peer_allocation": N_(
         "Members gave each other points; each gets the budget in proportion to the points received."
+    ),
+    "grain": N_(
+        "The budget follows each member's scores per interval (for example their cred), "
+        "as SourceCred's grain policies do."
     ),
     "quadratic_funding": N_(
         "Members pledged to projects; the pool matches each project by the number of "
