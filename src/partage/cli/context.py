@@ -9,6 +9,7 @@ from datetime import datetime
 import typer
 
 from partage.core.errors import InvalidInput
+from partage.services import accounts
 from partage.services.context import Actor, UnitOfWorkFactory, acting
 
 
@@ -35,8 +36,8 @@ class CliContext:
                 field="as",
             )
         with self.uow(readonly=True) as u:
-            row = u.community.user_by_email(self.acting_as.strip().lower())
-            user_id = int(row._mapping["id"]) if row else 0
+            found = accounts.user_by_email(u, self.acting_as)
+            user_id = found.id if found else 0
             return acting(u, slug=slug, user_id=user_id)
 
 

@@ -48,7 +48,7 @@ def create(
         if not c.acting_as:
             c.actor("")  # raises the clear "say who acts" error
         with c.uow() as u:
-            row = u.community.user_by_email((c.acting_as or "").strip().lower())
+            row = accounts.user_by_email(u, c.acting_as or "")
         if row is None:
             raise NotFound(
                 "user.not_found",
@@ -62,8 +62,8 @@ def create(
                 slug=slug,
                 currency=currency_for(currency, decimals),
                 legal_form=parse_legal_form(legal_form),
-                founder_user_id=int(row._mapping["id"]),
-                founder_name=founder_name or str(row._mapping["display_name"]),
+                founder_user_id=row.id,
+                founder_name=founder_name or row.display_name,
                 now=c.clock(),
             )
         emit(
@@ -138,10 +138,10 @@ def user_password(
         if not c.acting_as:
             raise InvalidInput("cli.no_actor", "say who you are: partage --as EMAIL …", "as")
         with c.uow() as u:
-            row = u.community.user_by_email(c.acting_as.strip().lower())
+            row = accounts.user_by_email(u, c.acting_as)
             if row is None:
                 raise NotFound("user.not_found", f"no user {c.acting_as}", "as")
-            accounts.change_password(u, user_id=int(row._mapping["id"]), current=current, new=new)
+            accounts.change_password(u, user_id=row.id, current=current, new=new)
         emit(as_json, {"changed": True}, "password changed")
 
 

@@ -60,6 +60,11 @@ def user(uow: UnitOfWork, user_id: int) -> User | None:
     return _user(row) if row else None
 
 
+def user_by_email(uow: UnitOfWork, email: str) -> User | None:
+    row = uow.community.user_by_email(email.strip().lower())
+    return _user(row) if row else None
+
+
 def _user(row: object) -> User:
     m = row._mapping  # type: ignore[attr-defined]
     return User(m["id"], m["email"], m["display_name"], m["locale"])
