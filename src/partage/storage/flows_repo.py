@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import datetime
+from typing import Generic, TypeVar
 
-from sqlalchemy import Connection, Row, delete, insert, select, update
+from sqlalchemy import Connection, Row, Table, delete, insert, select, update
 
 from partage.core.flows import Epoch, FlowStatus, FundingCall, Pledge, PointGift
 from partage.storage import tables as t
 from partage.storage.community_repo import CommunityRepository
 from partage.storage.types import fits_bigint
+
+Flow = TypeVar("Flow", Epoch, FundingCall)
 
 
 def _epoch(row: Row[tuple[object, ...]]) -> Epoch:
@@ -50,10 +53,59 @@ def _call(row: Row[tuple[object, ...]]) -> FundingCall:
     )
 
 
-class EpochRepository:
+class _FlowRepository(Generic[Flow]):
+    """What epochs and funding calls share: read one (locked while it closes), list them,
+    and close an open one exactly once."""
+
+    table: Table
+
     def __init__(self, conn: Connection, community: CommunityRepository) -> None:
         self.conn = conn
         self.community = community
+
+    def _flow(self, row: Row[tuple[object, ...]]) -> Flow:
+        raise NotImplementedError
+
+    def get(self, org_id: int, flow_id: int, *, lock: bool = False) -> Flow | None:
+        if not fits_bigint(flow_id):
+            return None
+        c = self.table.c
+        query = select(self.table).where(c.organization_id == org_id, c.id == flow_id)
+        if lock:
+            query = query.with_for_update()
+        row = self.conn.execute(query).first()
+        return self._flow(row) if row else None
+
+    def all(self, org_id: int) -> list[Flow]:
+        c = self.table.c
+        rows = self.conn.execute(
+            select(self.table).where(c.organization_id == org_id).order_by(c.id.desc())
+        ).all()
+        return [self._flow(r) for r in rows]
+
+    def mark_closed(
+        self, org_id: int, flow_id: int, *, by: int, now: datetime, distribution_id: int
+    ) -> bool:
+        """Close an open flow; False if it was no longer open (someone else closed it)."""
+        c = self.table.c
+        result = self.conn.execute(
+            update(self.table)
+            .where(c.organization_id == org_id, c.id == flow_id, c.status == FlowStatus.OPEN.value)
+            .values(
+                status=FlowStatus.CLOSED.value,
+                closed_at=now,
+                closed_by=by,
+                distribution_id=distribution_id,
+            )
+        )
+        return result.rowcount == 1
+
+
+class EpochRepository(_FlowRepository[Epoch]):
+    table = t.epochs
+
+    def _flow(self, row: Row[tuple[object, ...]]) -> Epoch:
+        return _epoch(row)
 
     def add(
         self,
@@ -85,25 +137,6 @@ class EpochRepository:
         found = self.get(org_id, epoch_id)
         assert found is not None
         return found
-
-    def get(self, org_id: int, epoch_id: int, *, lock: bool = False) -> Epoch | None:
-        if not fits_bigint(epoch_id):
-            return None
-        query = select(t.epochs).where(
-            t.epochs.c.organization_id == org_id, t.epochs.c.id == epoch_id
-        )
-        if lock:
-            query = query.with_for_update()
-        row = self.conn.execute(query).first()
-        return _epoch(row) if row else None
-
-    def all(self, org_id: int) -> list[Epoch]:
-        rows = self.conn.execute(
-            select(t.epochs)
-            .where(t.epochs.c.organization_id == org_id)
-            .order_by(t.epochs.c.id.desc())
-        ).all()
-        return [_epoch(r) for r in rows]
 
     def replace_gifts(
         self, org_id: int, epoch_id: int, giver_id: int, gifts: Mapping[int, int]
@@ -162,31 +195,12 @@ class EpochRepository:
         ).all()
         return [r[0] for r in rows]
 
-    def mark_closed(
-        self, org_id: int, epoch_id: int, *, by: int, now: datetime, distribution_id: int
-    ) -> bool:
-        """Close an open epoch; False if it was no longer open."""
-        result = self.conn.execute(
-            update(t.epochs)
-            .where(
-                t.epochs.c.organization_id == org_id,
-                t.epochs.c.id == epoch_id,
-                t.epochs.c.status == FlowStatus.OPEN.value,
-            )
-            .values(
-                status=FlowStatus.CLOSED.value,
-                closed_at=now,
-                closed_by=by,
-                distribution_id=distribution_id,
-            )
-        )
-        return result.rowcount == 1
 
+class FundingCallRepository(_FlowRepository[FundingCall]):
+    table = t.funding_calls
 
-class FundingCallRepository:
-    def __init__(self, conn: Connection, community: CommunityRepository) -> None:
-        self.conn = conn
-        self.community = community
+    def _flow(self, row: Row[tuple[object, ...]]) -> FundingCall:
+        return _call(row)
 
     def add(
         self,
@@ -218,25 +232,6 @@ class FundingCallRepository:
         found = self.get(org_id, call_id)
         assert found is not None
         return found
-
-    def get(self, org_id: int, call_id: int, *, lock: bool = False) -> FundingCall | None:
-        if not fits_bigint(call_id):
-            return None
-        query = select(t.funding_calls).where(
-            t.funding_calls.c.organization_id == org_id, t.funding_calls.c.id == call_id
-        )
-        if lock:
-            query = query.with_for_update()
-        row = self.conn.execute(query).first()
-        return _call(row) if row else None
-
-    def all(self, org_id: int) -> list[FundingCall]:
-        rows = self.conn.execute(
-            select(t.funding_calls)
-            .where(t.funding_calls.c.organization_id == org_id)
-            .order_by(t.funding_calls.c.id.desc())
-        ).all()
-        return [_call(r) for r in rows]
 
     def replace_pledges(
         self, org_id: int, call_id: int, member_id: int, pledges: Mapping[str, int]
@@ -273,23 +268,3 @@ class FundingCallRepository:
             .order_by(p.c.member_id, p.c.project)
         ).all()
         return [Pledge(r[0], r[1], r[2]) for r in rows]
-
-    def mark_closed(
-        self, org_id: int, call_id: int, *, by: int, now: datetime, distribution_id: int
-    ) -> bool:
-        """Close an open call; False if it was no longer open."""
-        result = self.conn.execute(
-            update(t.funding_calls)
-            .where(
-                t.funding_calls.c.organization_id == org_id,
-                t.funding_calls.c.id == call_id,
-                t.funding_calls.c.status == FlowStatus.OPEN.value,
-            )
-            .values(
-                status=FlowStatus.CLOSED.value,
-                closed_at=now,
-                closed_by=by,
-                distribution_id=distribution_id,
-            )
-        )
-        return result.rowcount == 1
