@@ -218,3 +218,18 @@ def test_grain_over_scores_catches_up_with_what_was_paid(community: Community) -
             budget=100,
         )
     assert err.value.code == "distribution.unknown_member"
+
+
+def test_a_period_without_contributions_pays_nothing(community: Community) -> None:
+    c = community
+    record(c)
+    with c.uow(readonly=True) as u:
+        seen = distributions.preview(
+            u,
+            actor=c.admin,
+            models=[GRID, {"type": "proportional", "by": "hours"}],
+            data=distributions.source(since="2030-01-01"),
+            budget=10_000,
+        )
+    assert seen.contributions == 0
+    assert [r["unallocated"] for r in seen.results] == ["100.00", "100.00"]

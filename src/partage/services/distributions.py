@@ -18,13 +18,13 @@ from fractions import Fraction
 from typing import Any
 
 from partage.core import chart
-from partage.core.community import Contribution as Recorded
 from partage.core.distribution import Distribution
 from partage.core.errors import InvalidInput, NotFound
 from partage.core.ledger import entry
-from partage.core.models.base import Contribution, ModelResult, Spec
+from partage.core.models.base import ModelResult, Spec
 from partage.core.models.registry import MODEL_NAMES, as_json, simulate
 from partage.core.models.spec import decimal, money
+from partage.core.models.table import RowsOfTable, table_from_records
 from partage.core.money import Money, check_minor, parse_minor
 from partage.core.roles import require_admin
 from partage.services.context import Actor, UnitOfWork
@@ -126,18 +126,6 @@ class Preview:
     contributions: int
 
 
-def _as_model_input(item: Recorded, rates: Mapping[str, Fraction]) -> Contribution:
-    return Contribution(
-        recipient=str(item.member_id),
-        activity=item.activity,
-        kind="time" if item.hours is not None else "non_cash",
-        hours=item.hours,
-        quantity=item.quantity,
-        rate=rates.get(item.activity),
-        id=str(item.id),
-    )
-
-
 def _check_models(models: Sequence[Mapping[str, Any]], data: Source) -> None:
     if not models:
         raise InvalidInput("distribution.no_model", "choose at least one model", field="model")
@@ -164,7 +152,7 @@ def _run(
 ) -> tuple[Spec, list[ModelResult]]:
     check_minor(budget, field="budget")
     _check_models(models, data)
-    recorded = uow.contributions.in_period(
+    recorded = uow.contributions.period_columns(
         actor.org_id, since=data.since, until=data.until, activity=data.activity
     )
     # A value equation values work at each contribution's own rate; recorded contributions
@@ -194,14 +182,22 @@ def _run(
         for member in data.scores:
             _target(actor, uow, member)  # a number that is no member is refused
         scores = data.scores
+    table = table_from_records(
+        member_ids=recorded.member_ids,
+        activities=recorded.activities,
+        hours_hundredths=recorded.hours_hundredths,
+        quantities=recorded.quantities,
+        rates=rates,
+    )
     spec = Spec(
         currency=actor.organization.currency,
         budget=budget,
-        contributions=tuple(_as_model_input(c, rates) for c in recorded),
+        contributions=RowsOfTable(table, [str(i) for i in recorded.ids]),
         scores=scores,
         paid=_grain_paid(uow, actor) if scores else {},
         models=tuple(runnable),
     )
+    spec.cache["contribution_table"] = table
     return spec, simulate(spec)
 
 

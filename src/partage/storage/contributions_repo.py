@@ -24,6 +24,17 @@ class NewContribution:
     link: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class PeriodColumns:
+    """Contributions as parallel columns, as the database gives them."""
+
+    ids: list[int]
+    member_ids: list[int]
+    activities: list[str]
+    hours_hundredths: list[int | None]
+    quantities: list[str | None]
+
+
 def _contribution(row: Row[tuple[object, ...]]) -> Contribution:
     m = row._mapping
     hundredths = m["hours_hundredths"]
@@ -117,12 +128,15 @@ class ContributionRepository:
         ).all()
         return [_contribution(r) for r in rows]
 
-    def in_period(
+    def period_columns(
         self, org_id: int, *, since: date | None, until: date | None, activity: str | None = None
-    ) -> list[Contribution]:
-        """Every contribution of a period, oldest first: what a distribution reads."""
+    ) -> PeriodColumns:
+        """The contributions of a period as columns, oldest first: what a distribution reads,
+        a million rows without a million objects."""
         c = t.contributions.c
-        query = select(t.contributions).where(c.organization_id == org_id)
+        query = select(c.id, c.member_id, c.activity, c.hours_hundredths, c.quantity).where(
+            c.organization_id == org_id
+        )
         if since is not None:
             query = query.where(c.occurred_on >= since)
         if until is not None:
@@ -130,7 +144,12 @@ class ContributionRepository:
         if activity:
             query = query.where(func.lower(c.activity) == activity.lower())
         rows = self.conn.execute(query.order_by(c.occurred_on, c.id)).all()
-        return [_contribution(r) for r in rows]
+        if not rows:
+            return PeriodColumns([], [], [], [], [])
+        ids, members, activities, hundredths, quantities = (
+            list(col) for col in zip(*rows, strict=True)
+        )
+        return PeriodColumns(ids, members, activities, hundredths, quantities)
 
     def activities(self, org_id: int) -> list[str]:
         rows = self.conn.execute(

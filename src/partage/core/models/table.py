@@ -375,3 +375,33 @@ def table_from_columns(
         amount=np.asarray(amount.values, dtype=np.int64),
     )
     return table, column("id"), claim_types
+
+
+def table_from_records(
+    *,
+    member_ids: Sequence[int],
+    activities: Sequence[str],
+    hours_hundredths: Sequence[int | None],
+    quantities: Sequence[str | None],
+    rates: Mapping[str, Fraction],
+) -> ContributionTable:
+    """An organization's recorded contributions as columns: recipients are member numbers
+    (as text), time where hours are given, otherwise a quantity; ``rates`` per activity (minor
+    units per hour or unit) where a model values work at a rate."""
+    n = len(member_ids)
+    recipients, recipient = _codes([str(m) for m in member_ids], lambda i: "", required=False)
+    names, activity = _codes(list(activities), lambda i: "", required=False)
+    hours_present = np.array([h is not None for h in hours_hundredths], dtype=bool)
+    hours = np.array([h or 0 for h in hours_hundredths], dtype=np.int64)
+    grid = scaled([rates.get(a) for a in names])
+    return ContributionTable(
+        recipients=recipients,
+        recipient=recipient,
+        activities=names,
+        activity=activity,
+        kind=np.where(hours_present, KINDS.index("time"), KINDS.index("non_cash")).astype(np.int8),
+        hours=ScaledColumn(hours, 100, hours_present),
+        quantity=_scaled_texts(list(quantities), lambda i: f"contributions[{i}].quantity"),
+        rate=ScaledColumn(grid.values[activity], grid.scale, grid.present[activity]),
+        amount=np.zeros(n, dtype=np.int64),
+    )
