@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from partage.core.allocation import allocate, scale_down
+from partage.core.allocation import VECTOR_FROM, allocate, scale_down
 from partage.core.errors import InvalidInput
 
 weights_st = st.lists(st.integers(min_value=0, max_value=10**9), min_size=1, max_size=40).filter(
@@ -79,3 +79,30 @@ def test_scale_down_never_gives_more_than_asked_nor_more_than_capacity(
     granted = scale_down(capacity, amounts)
     assert all(0 <= g <= a for g, a in zip(granted, amounts, strict=True))
     assert sum(granted) == min(capacity, sum(amounts))
+
+
+def largest_remainder(total: int, weights: list[int]) -> list[int]:
+    """The rule written out on Fractions: floors, then one unit each to the largest
+    remainders, the earlier position first on ties."""
+    exact = [Fraction(total * w, sum(weights)) for w in weights]
+    shares = [e.numerator // e.denominator for e in exact]
+    order = sorted(range(len(weights)), key=lambda i: (-(exact[i] - shares[i]), i))
+    for i in order[: total - sum(shares)]:
+        shares[i] += 1
+    return shares
+
+
+@given(
+    st.integers(0, 10**9),
+    # Small weights make ties, which the position must break.
+    st.lists(
+        st.one_of(st.integers(0, 3), st.integers(0, 10**6)), min_size=VECTOR_FROM, max_size=300
+    ).filter(any),
+)
+def test_long_lists_on_64_bits_follow_the_same_rule(total: int, weights: list[int]) -> None:
+    assert allocate(total, weights) == largest_remainder(total, weights)
+
+
+def test_long_lists_with_many_ties_keep_position_order() -> None:
+    # 100 equal weights, 7 units over: the first 7 positions get them.
+    assert allocate(107, [1] * 100) == [2] * 7 + [1] * 93

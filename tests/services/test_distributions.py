@@ -233,3 +233,35 @@ def test_a_period_without_contributions_pays_nothing(community: Community) -> No
         )
     assert seen.contributions == 0
     assert [r["unallocated"] for r in seen.results] == ["100.00", "100.00"]
+
+
+@pytest.mark.parametrize(
+    ("data", "code", "params"),
+    [
+        (b"member\nBruno\n", "scores.bad_header", {}),
+        (b"member,w1\n\n", "scores.empty", {}),
+        (b"member,w1\nBruno,1\nbruno,2\n", "scores.duplicate_member", {"line": 3, "cell": "bruno"}),
+        (b"member,w1,w2\nBruno,1\n", "scores.malformed", {"line": 2, "cells": 2, "columns": 3}),
+        (
+            b"member,w1\nBruno,1e3\n",
+            "scores.not_a_number",
+            {"line": 2, "column": "w1", "cell": "1e3"},
+        ),
+        (b"member,w1\nChlo\xe9,1\n", "scores.encoding", {}),
+    ],
+)
+def test_a_scores_csv_is_refused_naming_its_line(
+    community: Community, data: bytes, code: str, params: dict[str, object]
+) -> None:
+    with pytest.raises(InvalidInput) as err, community.uow(readonly=True) as u:
+        distributions.scores_from_csv(u, actor=community.admin, data=data)
+    assert (err.value.code, err.value.field, err.value.params) == (code, "scores", params)
+
+
+def test_empty_score_cells_count_zero(community: Community) -> None:
+    c = community
+    with c.uow(readonly=True) as u:
+        found = distributions.scores_from_csv(
+            u, actor=c.admin, data="\ufeffmember,w1,w2\nBruno,,2.5\n".encode()
+        )
+    assert found == {str(c.bruno.member.id): ["0", "2.5"]}

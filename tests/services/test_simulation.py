@@ -182,3 +182,89 @@ def test_file_sections_need_a_spec_file() -> None:
             }
         )
     assert err.value.code == "spec.file_section"
+
+
+GRAIN_INLINE = {
+    "currency": "EUR",
+    "budget": "100.00",
+    "scores": {"alice": ["0.5", "1.5"], "bob": ["1", "0"], "carol": ["0", "0.25"]},
+    "paid": {"alice": "10.00", "dan": "5.00"},
+    "models": [{"type": "grain", "policy": "balanced"}, {"type": "grain", "policy": "immediate"}],
+}
+
+
+def test_scores_and_paid_from_csv_and_json_lines_match_inline(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    inline = simulation.run(GRAIN_INLINE)
+    # CSV: the recipients in any order, an empty cell is 0, rows of one payee add up.
+    write(tmp_path, "scores.csv", "recipient,week 1,week 2\nbob,1,\ncarol,0,0.25\nalice,0.5,1.5\n")
+    write(tmp_path, "paid.csv", "recipient,amount\ndan,5\nalice,4.00\nalice,6\n")
+    spec = {**GRAIN_INLINE, "scores": "scores.csv", "paid": "paid.csv"}
+    assert simulation.run_file(write(tmp_path, "a.json", json.dumps(spec))) == inline
+    write(
+        tmp_path,
+        "scores.jsonl",
+        '{"recipient": "alice", "scores": ["0.5", 1.5]}\n'
+        '{"recipient": "bob", "scores": [1, "0"]}\n\n'
+        '{"recipient": "carol", "scores": [0, 0.25]}\n',
+    )
+    write(
+        tmp_path,
+        "paid.jsonl",
+        '{"recipient": "alice", "amount": "10.00"}\n{"recipient": "dan", "amount": 5}\n',
+    )
+    spec = {**GRAIN_INLINE, "scores": "scores.jsonl", "paid": "paid.jsonl"}
+    assert simulation.run_file(write(tmp_path, "b.json", json.dumps(spec))) == inline
+    balanced = inline["results"][0]
+    assert balanced["allocations"]["dan"] == "0.00"
+    assert "already paid 10.00 EUR" in balanced["explanations"]["alice"]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "code", "field"),
+    [
+        ("scores.csv", "recipient,w1\nalice,high\n", "spec.not_a_number", "scores[0].w1"),
+        ("scores.csv", "recipient,w1\nalice,-1\n", "spec.not_a_number", "scores[0].w1"),
+        ("scores.csv", "recipient,w1\nalice,1\nalice,2\n", "spec.duplicate", "scores[1].recipient"),
+        ("scores.csv", "recipient,w1\n,1\n", "spec.required", "scores[0].recipient"),
+        ("scores.csv", "member,w1\nalice,1\n", "spec.required", "scores.recipient"),
+        ("scores.csv", "recipient,w1,w1\nalice,1,2\n", "spec.malformed", "scores"),
+        ("scores.csv", "recipient,w1\nalice,1,2\n", "spec.malformed", "scores"),
+        (
+            "scores.jsonl",
+            '{"recipient": "a", "scores": [1, 2]}\n{"recipient": "b", "scores": [1]}\n',
+            "spec.ragged_scores",
+            "scores",
+        ),
+        ("scores.jsonl", '{"recipient": "a", "score": [1]}\n', "spec.malformed", "scores"),
+    ],
+)
+def test_bad_score_files_name_the_row(
+    tmp_path, name: str, text: str, code: str, field: str
+) -> None:  # type: ignore[no-untyped-def]
+    write(tmp_path, name, text)
+    spec = {
+        "currency": "EUR",
+        "budget": "1",
+        "scores": name,
+        "models": [{"type": "grain", "policy": "immediate"}],
+    }
+    with pytest.raises(InvalidInput) as err:
+        simulation.run_file(write(tmp_path, "spec.json", json.dumps(spec)))
+    assert (err.value.code, err.value.field) == (code, field)
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "field"),
+    [
+        ("recipient,amount\nalice,1.001\n", "spec.too_many_decimals", "paid.amount"),
+        ("recipient,amount\nalice,lots\n", "spec.not_a_number", "paid[0].amount"),
+        ("recipient\nalice\n", "spec.required", "paid.amount"),
+        ("recipient,amount,note\nalice,1,x\n", "spec.unknown_field", "paid.note"),
+    ],
+)
+def test_bad_paid_files_name_the_row(tmp_path, text: str, code: str, field: str) -> None:  # type: ignore[no-untyped-def]
+    write(tmp_path, "paid.csv", text)
+    spec = {**GRAIN_INLINE, "paid": "paid.csv"}
+    with pytest.raises(InvalidInput) as err:
+        simulation.run_file(write(tmp_path, "spec.json", json.dumps(spec)))
+    assert (err.value.code, err.value.field) == (code, field)

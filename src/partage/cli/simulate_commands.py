@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 from pathlib import Path
 from typing import Annotated, Any
 
+import orjson
 import typer
 
 from partage.core.errors import DomainError
@@ -31,6 +33,10 @@ def register(app: typer.Typer) -> None:
         if output not in ("json", "table"):
             typer.echo("error: --format is json or table", err=True)
             raise typer.Exit(EXIT_INVALID_SPEC)
+        # One short batch run allocating millions of small objects that form no cycles: the
+        # cycle collector would walk them again and again for nothing (a third of the time
+        # on a million contributions). The process ends with the command.
+        gc.disable()
         try:
             if source == "-":
                 report = simulation.run_bytes(sys.stdin.buffer.read())
@@ -45,7 +51,9 @@ def register(app: typer.Typer) -> None:
         if output == "table" and not as_json:
             typer.echo(table(report["results"]))
         else:
-            typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
+            # orjson: a hundred thousand recipients per model are written in a blink.
+            sys.stdout.buffer.write(orjson.dumps(report, option=orjson.OPT_INDENT_2) + b"\n")
+            sys.stdout.buffer.flush()
 
 
 def table(results: list[dict[str, Any]]) -> str:

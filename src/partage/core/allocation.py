@@ -21,9 +21,13 @@ from decimal import Decimal
 from fractions import Fraction
 from math import lcm
 
+import numpy as np
+
 from partage.core.errors import InvalidInput
 
 Weight = int | Fraction | Decimal
+VECTOR_FROM = 64  # from this many weights, 64-bit arrays beat a loop over Python integers
+SAFE = 2**62  # a product below this fits a signed 64-bit integer with room to spare
 
 
 def _exact(weight: Weight, index: int) -> Fraction:
@@ -66,6 +70,8 @@ def allocate(total: int, weights: Sequence[Weight]) -> list[int]:
         )
     if total < 0:
         return [-share for share in allocate(-total, integers)]
+    if len(integers) >= VECTOR_FROM and total * max(integers) < SAFE and weight_sum < SAFE:
+        return _allocate_int64(total, integers, weight_sum)
     # Exact share i = total × wᵢ / W = floorᵢ + remainderᵢ / W: integers only, no rounding.
     shares: list[int] = []
     remainders: list[int] = []
@@ -74,11 +80,25 @@ def allocate(total: int, weights: Sequence[Weight]) -> list[int]:
         shares.append(floor)
         remainders.append(remainder)
     left = total - sum(shares)
-    # Largest remainder first; on equal remainders the earlier position wins.
-    for index in sorted(range(len(shares)), key=lambda i: (-remainders[i], i))[:left]:
+    # Largest remainder first; on equal remainders the earlier position wins (the sort is
+    # stable, and stays so in reverse).
+    for index in sorted(range(len(shares)), key=remainders.__getitem__, reverse=True)[:left]:
         shares[index] += 1
     assert sum(shares) == total, "allocation must preserve the total"
     return shares
+
+
+def _allocate_int64(total: int, integers: list[int], weight_sum: int) -> list[int]:
+    """The same rule on 64-bit integers, for long lists whose products provably fit."""
+    weights = np.array(integers, dtype=np.int64)
+    shares, remainders = np.divmod(weights * total, weight_sum)
+    left = total - int(shares.sum())
+    if left:
+        # A stable sort of −remainder: largest first, the earlier position on ties.
+        shares[np.argsort(-remainders, kind="stable")[:left]] += 1
+    result: list[int] = shares.tolist()
+    assert sum(result) == total, "allocation must preserve the total"
+    return result
 
 
 def scale_down(capacity: int, amounts: Sequence[int]) -> list[int]:

@@ -6,17 +6,29 @@ conflict → 409) and show the message; nothing else decides a status code.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 
 class DomainError(Exception):
     """A rule of the domain refused an operation. Nothing was written."""
 
     kind = "invalid"
 
-    def __init__(self, code: str, message: str, field: str | None = None) -> None:
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        field: str | None = None,
+        *,
+        params: Mapping[str, str | int] | None = None,
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.field = field
+        # What the message names (a line, a cell), so that an entry point can say the same
+        # rule in its reader's language; ``message`` already says it in English.
+        self.params: dict[str, str | int] = dict(params or {})
 
     def as_dict(self) -> dict[str, str | None]:
         return {"code": self.code, "message": self.message, "field": self.field}

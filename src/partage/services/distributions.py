@@ -24,7 +24,8 @@ from partage.core.ledger import entry
 from partage.core.models.base import ModelResult, Spec
 from partage.core.models.registry import MODEL_NAMES, as_json, simulate
 from partage.core.models.spec import decimal, money
-from partage.core.models.table import RowsOfTable, table_from_records
+from partage.core.models.table import RowsOfTable
+from partage.core.models.text_columns import table_from_records
 from partage.core.money import Money, check_minor, parse_minor
 from partage.core.roles import require_admin
 from partage.services.context import Actor, UnitOfWork
@@ -81,19 +82,44 @@ def source(
     return Source(start, end, (activity or "").strip() or None, series)
 
 
-def scores_from_csv(uow: UnitOfWork, *, actor: Actor, data: bytes) -> dict[str, list[str]]:
-    """Scores from CSV: a ``member`` column (number or exact name), then one column per
-    interval, oldest first (e.g. the cred a contribution graph gave each member per week)."""
+def scores_text(data: bytes) -> str:
+    """A scores file as text: UTF-8, with or without the byte-order mark spreadsheets write."""
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InvalidInput(
             "scores.encoding", "the file is not UTF-8 text", field="scores"
         ) from None
-    rows = list(csv.reader(io.StringIO(text)))
-    if not rows or not rows[0] or rows[0][0].strip().lower() != "member":
+
+
+def _score_cell(cell: str, *, line: int, column: str) -> str:
+    value = cell.strip() or "0"
+    try:
+        decimal(value, "scores")
+    except InvalidInput:
         raise InvalidInput(
-            "scores.bad_header", "the first column of the first line is 'member'", "scores"
+            "scores.not_a_number",
+            f"line {line}, column '{column}': '{value[:40]}' is not a number of 0 or more",
+            "scores",
+            params={"line": line, "column": column[:40], "cell": value[:40]},
+        ) from None
+    return value
+
+
+def scores_from_csv(uow: UnitOfWork, *, actor: Actor, data: bytes) -> dict[str, list[str]]:
+    """Scores from CSV: a ``member`` column (number or exact name), then one column per
+    interval, oldest first (e.g. the cred a contribution graph gave each member per week).
+    An empty cell is a score of 0. Each refusal names its line (``params``)."""
+    try:
+        rows = list(csv.reader(io.StringIO(scores_text(data))))
+    except csv.Error as error:
+        raise InvalidInput("scores.bad_csv", f"the CSV is malformed: {error}", "scores") from None
+    header = rows[0] if rows else []
+    if len(header) < 2 or header[0].strip().lower() != "member":
+        raise InvalidInput(
+            "scores.bad_header",
+            "the first line is 'member', then one column per interval",
+            "scores",
         )
     members = uow.community.members(actor.org_id)
     by_name = {m.name.lower(): m.id for m in members}
@@ -105,14 +131,32 @@ def scores_from_csv(uow: UnitOfWork, *, actor: Actor, data: bytes) -> dict[str, 
         who = row[0].strip()
         member = int(who) if who.isdigit() and int(who) in known else by_name.get(who.lower())
         if member is None:
-            raise InvalidInput("scores.unknown_member", f"line {line}: no member '{who}'", "scores")
-        if len(row) != len(rows[0]):
+            raise InvalidInput(
+                "scores.unknown_member",
+                f"line {line}: no member '{who[:40]}'",
+                "scores",
+                params={"line": line, "cell": who[:40]},
+            )
+        if str(member) in scores:
+            raise InvalidInput(
+                "scores.duplicate_member",
+                f"line {line}: '{who[:40]}' already has a line",
+                "scores",
+                params={"line": line, "cell": who[:40]},
+            )
+        if len(row) != len(header):
             raise InvalidInput(
                 "scores.malformed",
-                f"line {line} has {len(row)} cells, the header {len(rows[0])}",
+                f"line {line} has {len(row)} cells, the header {len(header)}",
                 "scores",
+                params={"line": line, "cells": len(row), "columns": len(header)},
             )
-        scores[str(member)] = [cell.strip() or "0" for cell in row[1:]]
+        scores[str(member)] = [
+            _score_cell(cell, line=line, column=column.strip())
+            for cell, column in zip(row[1:], header[1:], strict=True)
+        ]
+    if not scores:
+        raise InvalidInput("scores.empty", "no line of scores under the header", "scores")
     return scores
 
 

@@ -13,6 +13,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 import yaml
 
 from partage.core.errors import InvalidInput
@@ -68,9 +70,9 @@ def run(document: Any, *, base: Path | None = None) -> dict[str, Any]:
     """``{"results": [...]}``: one result per model of the spec, in order.
 
     With ``base`` (the spec's folder), a large section may be given as a file name instead of
-    a list: CSV with a header row, or JSON lines (``.jsonl``, ``.ndjson``).
+    its content: CSV with a header row, or JSON lines (``.jsonl``, ``.ndjson``).
     """
-    columns = None
+    columns: dict[str, Any] = {}
     if isinstance(document, dict):
         document = dict(document)
         for section in FILE_SECTIONS:
@@ -85,18 +87,18 @@ def run(document: Any, *, base: Path | None = None) -> dict[str, Any]:
                     field=section,
                 )
             path = base / name
-            if section == "contributions":
+            if section in COLUMN_SECTIONS:
                 # Read as columns straight away: a million rows never become a million dicts.
-                is_csv = path.suffix.lower() == ".csv"
-                columns = (
-                    read_csv_columns(path, section)
-                    if is_csv
-                    else _columns(read_rows(path, section))
-                )
+                columns[section] = read_columns(path, section)
                 del document[section]
             else:
                 document[section] = [_typed(section, row) for row in read_rows(path, section)]
-    spec = parse_spec(document, contribution_columns=columns)
+    spec = parse_spec(
+        document,
+        contribution_columns=columns.get("contributions"),
+        score_columns=columns.get("scores"),
+        paid_columns=columns.get("paid"),
+    )
     return {"results": [as_json(result, spec) for result in simulate(spec)]}
 
 
@@ -110,13 +112,16 @@ def run_file(path: Path) -> dict[str, Any]:
     return run(read_document(path.read_bytes()), base=path.parent)
 
 
-FILE_SECTIONS = ("contributions", "gifts", "funding", "claims")
+FILE_SECTIONS = ("contributions", "gifts", "funding", "claims", "scores", "paid")
+# Sections read as columns of text; the others as rows.
+COLUMN_SECTIONS = ("contributions", "scores", "paid")
+JSON_LINES = (".jsonl", ".ndjson")
 
 
 def read_rows(path: Path, section: str) -> list[dict[str, Any]]:
     """The rows of a section file: CSV (header row) or JSON lines, exact decimals kept."""
     _check_file(path, section)
-    if path.suffix.lower() in (".jsonl", ".ndjson"):
+    if path.suffix.lower() in JSON_LINES:
         rows = []
         with path.open(encoding="utf-8") as lines:
             for number, line in enumerate(lines, start=1):
@@ -161,27 +166,79 @@ def read_rows(path: Path, section: str) -> list[dict[str, Any]]:
         return out
 
 
-def read_csv_columns(path: Path, section: str) -> dict[str, list[str | None]]:
-    """A CSV section as columns of text, checked for its shape."""
+def read_columns(path: Path, section: str) -> dict[str, Any]:
+    """A section file as columns of text: CSV read by Arrow, or JSON lines.
+
+    Scores in JSON lines are ``{"recipient": ..., "scores": [...]}``; as columns they become
+    ``recipient`` and one column per interval, as in a CSV file.
+    """
+    if path.suffix.lower() == ".csv":
+        return read_csv_columns(path, section)
+    rows = read_rows(path, section)
+    if section != "scores":
+        return _columns(rows)
+    return _score_columns(rows, section)
+
+
+def read_csv_columns(path: Path, section: str) -> dict[str, Any]:
+    """A CSV section as Arrow columns of text, checked for its shape."""
     _check_file(path, section)
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.reader(handle))
-    if not rows or not rows[0]:
+        header = next(csv.reader(handle), None)
+    if not header:
         raise InvalidInput("spec.empty", f"{section}: {path.name} has no header row", section)
-    names = [h.strip() for h in rows[0]]
-    for number, cells in enumerate(rows[1:], start=2):
-        if len(cells) != len(names):
+    names = [h.strip() for h in header]
+    if len(set(names)) != len(names):
+        twice = next(n for n in names if names.count(n) > 1)
+        raise InvalidInput(
+            "spec.malformed", f"{section}: {path.name} names the column '{twice}' twice", section
+        )
+    try:
+        table = pa_csv.read_csv(
+            path,
+            read_options=pa_csv.ReadOptions(skip_rows=1, column_names=names),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, UnicodeDecodeError) as error:
+        raise InvalidInput(
+            "spec.malformed", f"{section}: {path.name} is not well-formed CSV: {error}", section
+        ) from None
+    return {name: table.column(name) for name in names}
+
+
+def _score_columns(rows: list[dict[str, Any]], section: str) -> dict[str, Any]:
+    recipients: list[Any] = []
+    series: list[list[Any]] = []
+    for number, row in enumerate(rows):
+        values = row.get("scores")
+        if set(row) != {"recipient", "scores"} or not isinstance(values, list):
             raise InvalidInput(
                 "spec.malformed",
-                f"{section}: line {number} of {path.name} has {len(cells)} cells, "
-                f"the header {len(names)}",
-                field=section,
+                f'{section}: line {number + 1} should be {{"recipient": ..., "scores": [...]}}',
+                section,
             )
-    if len(rows) == 1:
-        return {name: [] for name in names}
-    return {
-        name: list(values) for name, values in zip(names, zip(*rows[1:], strict=True), strict=True)
-    }
+        if series and len(values) != len(series[0]):
+            raise InvalidInput(
+                "spec.ragged_scores",
+                f"{section}: every recipient needs the same number of intervals "
+                f"(line {number + 1})",
+                section,
+            )
+        recipients.append(row["recipient"])
+        series.append(values)
+    intervals = len(series[0]) if series else 0
+    found: dict[str, Any] = {"recipient": [None if r is None else str(r) for r in recipients]}
+    for j in range(intervals):
+        found[str(j + 1)] = [_cell_text(s[j]) for s in series]
+    return found
+
+
+def _cell_text(value: Any) -> str | None:
+    return None if value is None else str(value)
 
 
 def _check_file(path: Path, section: str) -> None:
@@ -192,6 +249,7 @@ def _check_file(path: Path, section: str) -> None:
 
 
 def _columns(rows: list[dict[str, Any]]) -> dict[str, list[str | None]]:
+    """Rows of JSON lines as columns of text (a missing field is an empty cell)."""
     names: dict[str, None] = {}
     for row in rows[:1]:
         names.update(dict.fromkeys(row))

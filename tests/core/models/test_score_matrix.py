@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from partage.core.models import grain
-from partage.core.models.base import Explanations
+from partage.core.models.base import TextColumn
 from partage.core.models.scores import score_matrix
 from partage.core.models.spec import parse_spec
 from partage.core.money import format_minor
@@ -97,9 +97,9 @@ def test_explanations_and_extras_are_written_when_read() -> None:
         scores={"alice": ["50"], "bob": ["30"], "carol": ["20"]},
         paid={"alice": "100", "dan": "5"},
     )
-    assert isinstance(r.explanations, Explanations)
-    assert isinstance(r.extras["scores"], Explanations)
-    assert isinstance(r.extras["targets"], Explanations)
+    assert isinstance(r.explanations, TextColumn)
+    assert isinstance(r.extras["scores"], TextColumn)
+    assert isinstance(r.extras["targets"], TextColumn)
     assert dict(r.extras["scores"]) == {"alice": "50", "bob": "30", "carol": "20", "dan": "0"}
     assert "already paid 5.00 EUR" in r.explanations["dan"]
 

@@ -11,6 +11,7 @@ in ascending code-point order — the order the allocation function breaks ties 
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -76,6 +77,7 @@ class Spec:
     paid: Mapping[str, int] = field(default_factory=dict)
     claims: tuple[RoundClaim, ...] = ()
     models: tuple[Mapping[str, Any], ...] = ()
+    language: str = "en"  # the language explanations are written in: en or fr
     # What models derive from the data once and share (the contributions as columns).
     cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False, hash=False)
 
@@ -112,6 +114,38 @@ class Explanations(Mapping[str, str]):
 
     def __len__(self) -> int:
         return len(self._names)
+
+
+class TextColumn(Mapping[str, str]):
+    """A text per recipient (names in code-point order), all written the first time any is
+    read: one column operation instead of one small computation per recipient."""
+
+    def __init__(self, names: Sequence[str], write: Callable[[], list[str]]) -> None:
+        self._names = names
+        self._write = write
+        self._texts: list[str] | None = None
+
+    def texts(self) -> list[str]:
+        if self._texts is None:
+            self._texts = self._write()
+            assert len(self._texts) == len(self._names)
+        return self._texts
+
+    def __getitem__(self, name: str) -> str:
+        at = bisect_left(self._names, name)
+        if at == len(self._names) or self._names[at] != name:
+            raise KeyError(name)
+        return self.texts()[at]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def as_dict(self) -> dict[str, str]:
+        """Every text at once, without a lookup per name."""
+        return dict(zip(self._names, self.texts(), strict=True))
 
 
 def ordered(values: Mapping[str, Any]) -> list[str]:
@@ -163,7 +197,7 @@ def result(
         unallocated=unallocated,
         explanations=(
             explanations
-            if isinstance(explanations, Explanations)
+            if isinstance(explanations, Explanations | TextColumn)  # written when read
             else {n: explanations.get(n, "") for n in names}
         ),
         extras=dict(extras or {}),
@@ -207,18 +241,30 @@ def ratio_text(numerator: int, denominator: int, *, places: int = 6, keep: int =
     zeros dropped down to ``keep`` places. Integer arithmetic only: fast, and exact."""
     if denominator < 0:
         numerator, denominator = -numerator, -denominator
-    quotient, remainder = divmod(numerator * 10**places, denominator)
+    unit = 10**places
+    quotient, remainder = divmod(numerator * unit, denominator)
     twice = 2 * remainder
-    if twice > denominator or (twice == denominator and quotient % 2):
+    if twice > denominator or (twice == denominator and quotient & 1):
         quotient += 1
-    text = format_minor(quotient, places)
-    if places > keep:
-        cut = len(text) - (places - keep)
-        head, tail = text[:cut], text[cut:].rstrip("0")
-        text = head + tail
-        if text.endswith("."):
-            text = text[:-1]
-    return text
+    sign = ""
+    if quotient < 0:
+        sign, quotient = "-", -quotient
+    whole, fraction = divmod(quotient, unit)
+    if not fraction:
+        return f"{sign}{whole}.{'0' * keep}" if keep else f"{sign}{whole}"
+    digits = f"{fraction:0{places}d}".rstrip("0")
+    if len(digits) < keep:
+        digits += "0" * (keep - len(digits))
+    return f"{sign}{whole}.{digits}"
+
+
+def percent_text(numerator: int, denominator: int) -> str:
+    """``numerator / denominator`` as a percentage to 2 places; a share too small to show at
+    that precision reads ``< 0.01 %``, never a misleading ``0 %``."""
+    text = ratio_text(numerator * 100, denominator, places=2)
+    if text == "0" and numerator:
+        return "< 0.01 %"
+    return f"{text} %"
 
 
 def param(params: Mapping[str, Any], name: str, path: str, default: Any = None) -> Any:

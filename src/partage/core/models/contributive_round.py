@@ -19,6 +19,7 @@ from typing import Any
 from partage.core.allocation import scale_down
 from partage.core.closing import Policy, serve_in_order
 from partage.core.models.base import ModelResult, Spec, check_params, money_text, refuse, result
+from partage.core.models.wording import Phrases, Words
 from partage.core.money import format_minor
 
 
@@ -43,28 +44,38 @@ def run(spec: Spec, params: Mapping[str, Any], path: str) -> ModelResult:
     debts: dict[str, int] = defaultdict(int)
     lines: dict[str, list[str]] = defaultdict(list)
     requested = sum(c.amount for _, c in claims)
+    words = Words(PHRASES, spec.language)
+
+    def money(minor: int) -> str:
+        return words.num(money_text(minor, spec.currency))
+
     for (_, claim), got in zip(claims, granted, strict=True):
         allocations[claim.recipient] += got
         if policy is Policy.DEBT and got < claim.amount:
             debts[claim.recipient] += claim.amount - got
+        first = not lines[claim.recipient]
         lines[claim.recipient].append(
-            f"claimed {money_text(claim.amount, spec.currency)} "
-            f"(accepted {claim.accepted_at:%Y-%m-%d %H:%M} UTC), granted "
-            f"{money_text(got, spec.currency)}"
+            words(
+                "first_claim" if first else "claim",
+                claimed=money(claim.amount),
+                accepted=claim.accepted_at,
+                granted=money(got),
+            )
         )
     if policy is Policy.PRO_RATA and requested > spec.budget:
-        rule = (
-            f"claims total {money_text(requested, spec.currency)} > envelope "
-            f"{money_text(spec.budget, spec.currency)}: each is scaled by envelope / claimed"
-        )
+        rule = words("scaled", requested=money(requested), envelope=money(spec.budget))
     elif policy is Policy.PRO_RATA:
-        rule = "the envelope covers every claim"
+        rule = words("covered")
     else:
-        rule = "claims are served in order of acceptance until the envelope runs out"
+        rule = words("in_order")
+    separator = words("separator")
     explanations = {
-        name: "; ".join(lines[name])
-        + f". {rule}."
-        + (f" Debt owed: {money_text(debts[name], spec.currency)}." if debts.get(name) else "")
+        name: words(
+            "explanation",
+            claims=separator.join(lines[name]),
+            rule=rule,
+            debt=words("debt", debt=money(debts[name])) if debts.get(name) else "",
+        )
         for name in allocations
     }
     unallocated = spec.budget - sum(granted)
@@ -75,3 +86,45 @@ def run(spec: Spec, params: Mapping[str, Any], path: str) -> ModelResult:
             for name, amount in sorted(debts.items())
         }
     return result("contributive_round", spec.budget, allocations, unallocated, explanations, extras)
+
+
+# ``accepted`` is the claim's acceptance time (UTC), written by the format after the colon;
+# ``first_claim`` opens the explanation (a capital in French), ``claim`` follows a separator.
+PHRASES: Phrases = {
+    "en": {
+        "first_claim": (
+            "claimed {claimed} (accepted {accepted:%Y-%m-%d %H:%M} UTC), granted {granted}"
+        ),
+        "claim": "claimed {claimed} (accepted {accepted:%Y-%m-%d %H:%M} UTC), granted {granted}",
+        "separator": "; ",
+        "explanation": "{claims}. {rule}.{debt}",
+        "scaled": (
+            "claims total {requested} > envelope {envelope}: each is scaled by envelope / claimed"
+        ),
+        "covered": "the envelope covers every claim",
+        "in_order": "claims are served in order of acceptance until the envelope runs out",
+        "debt": " Debt owed: {debt}.",
+    },
+    "fr": {
+        "first_claim": (
+            "Déclaration de {claimed} (acceptée le {accepted:%d/%m/%Y à %H h %M} UTC), "
+            "montant accordé : {granted}"
+        ),
+        "claim": (
+            "déclaration de {claimed} (acceptée le {accepted:%d/%m/%Y à %H h %M} UTC), "
+            "montant accordé : {granted}"
+        ),
+        "separator": " ; ",
+        "explanation": "{claims}. {rule}.{debt}",
+        "scaled": (
+            "Les déclarations totalisent {requested}, plus que l'enveloppe de {envelope} : "
+            "chacune est réduite au prorata (enveloppe / total déclaré)"
+        ),
+        "covered": "L'enveloppe couvre toutes les déclarations",
+        "in_order": (
+            "Les déclarations sont servies dans l'ordre de leur acceptation jusqu'à épuisement "
+            "de l'enveloppe"
+        ),
+        "debt": " Reste dû par le collectif (dette) : {debt}.",
+    },
+}

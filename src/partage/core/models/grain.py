@@ -29,7 +29,6 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
@@ -40,16 +39,24 @@ from partage.core.models.base import (
     Explanations,
     ModelResult,
     Spec,
+    TextColumn,
     check_params,
-    money_text,
+    money_ratio,
     number_text,
+    ratio_text,
     refuse,
     result,
 )
 from partage.core.models.scores import ScoreMatrix, bound, fits, score_matrix
 from partage.core.models.spec import decimal
-from partage.core.models.table import SAFE, Column
-from partage.core.money import format_minor
+from partage.core.models.table import SAFE, Column, multiply
+from partage.core.models.wording import (
+    Phrases,
+    Words,
+    money_texts,
+    percent_texts,
+    ratio_texts,
+)
 
 POLICIES = ("immediate", "recent", "balanced")
 
@@ -84,28 +91,30 @@ def discount_of(params: Mapping[str, Any], policy: str, path: str) -> Fraction:
     return Fraction(value)
 
 
-def unit_text(minor: Fraction, decimals: int) -> str:
-    """An exact amount in the currency's unit: as money when whole, else to 6 more places."""
-    if minor.denominator == 1:
-        return format_minor(minor.numerator, decimals)
-    return number_text(minor / 10**decimals, decimals + 6)
-
-
 def run(spec: Spec, params: Mapping[str, Any], path: str) -> ModelResult:
     check_params(params, {"policy", "lookback", "discount"}, path)
     policy = params.get("policy")
     if policy not in POLICIES:
         raise refuse(f"{path}.policy", f"must be one of {', '.join(POLICIES)}", "spec.bad_choice")
-    lengths = {len(s) for s in spec.scores.values()}
-    if len(lengths) > 1:
-        raise refuse(
-            "scores", "every recipient needs the same number of intervals", "spec.ragged_scores"
-        )
-    intervals = max(lengths, default=0)
-    lookback = lookback_of(params, policy, intervals, path)
+    scores = scores_of(spec)
+    lookback = lookback_of(params, policy, scores.intervals, path)
     discount = discount_of(params, policy, path)
-    scores = score_matrix(spec.scores)
     return run_scores(scores, spec, policy=policy, lookback=lookback, discount=discount)
+
+
+def scores_of(spec: Spec) -> ScoreMatrix:
+    """The spec's scores as a matrix: read from columns (a file), or from ``spec.scores``."""
+    found = spec.cache.get("score_matrix")
+    if found is None:
+        lengths = {len(s) for s in spec.scores.values()}
+        if len(lengths) > 1:
+            raise refuse(
+                "scores", "every recipient needs the same number of intervals", "spec.ragged_scores"
+            )
+        found = score_matrix(spec.scores)
+        spec.cache["score_matrix"] = found
+    assert isinstance(found, ScoreMatrix)
+    return found
 
 
 def window_sums(scores: ScoreMatrix, lookback: int) -> Column:
@@ -200,7 +209,8 @@ def run_scores(
     assert policy in POLICIES
     intervals = scores.intervals
     lookback = min(lookback, intervals)
-    span = f"the last {lookback} of {intervals} interval(s)" if lookback else "no interval"
+    words = Words(PHRASES, spec.language)
+    span = words("span", lookback=lookback, intervals=intervals) if lookback else words("no_span")
     names = scores.recipients
     # Each recipient's score as a whole number over one denominator.
     weights: Column
@@ -217,14 +227,10 @@ def run_scores(
     extras: dict[str, Any] = {
         "policy": policy,
         "lookback": lookback,
-        "scores": Explanations(
-            names, lambda n: number_text(Fraction(int(weights[at(n)]), denominator))
-        ),
+        "scores": TextColumn(names, lambda: ratio_texts(weights, denominator)),
     }
     if total == 0:
-        why = (
-            f"No score was recorded in {span}, so nothing is paid and the budget stays unallocated."
-        )
+        why = words("none", span=span)
         nothing = dict.fromkeys(names, 0)
         return result(
             "grain", spec.budget, nothing, spec.budget, Explanations(names, lambda _: why), extras
@@ -237,8 +243,11 @@ def run_scores(
         # target_i − paid_i = (pot × w_i − paid_i × W) / W: split by the whole numerators.
         split = underpaid(weights, paid_column(names, spec.paid), pot, total)
         decimals = spec.currency.decimals
-        extras["targets"] = Explanations(
-            names, lambda n: unit_text(Fraction(pot * int(weights[at(n)]), total), decimals)
+        extras["targets"] = TextColumn(
+            names,
+            lambda: ratio_texts(
+                multiply(weights, pot), total * 10**decimals, places=decimals + 6, keep=decimals
+            ),
         )
     amounts = allocate(spec.budget, split.tolist())
     allocations = dict(zip(names, amounts, strict=True))
@@ -258,7 +267,7 @@ def run_scores(
     )
     unallocated = spec.budget - sum(amounts)
     return result(
-        "grain", spec.budget, allocations, unallocated, Explanations(names, explain), extras
+        "grain", spec.budget, allocations, unallocated, TextColumn(names, explain.write), extras
     )
 
 
@@ -272,59 +281,124 @@ class _Index:
         return bisect_left(self.names, name)
 
 
-@dataclass(frozen=True, slots=True)
 class Explainer:
     """Sentences a member reads: the score that counted, the formula, the rounding."""
 
-    spec: Spec
-    policy: str
-    span: str
-    discount: Fraction
-    at: _Index
-    weights: Column  # each score × denominator
-    denominator: int
-    total: int  # Σ weights
-    split: Column  # what the budget is split by, over one common denominator
-    split_total: int
-    paid_total: int
-    allocations: Mapping[str, int]
-
-    def money(self, minor: int | Fraction) -> str:
-        return money_text(minor, self.spec.currency)
-
-    def __call__(self, name: str) -> str:
-        row = self.at(name)
-        score = Fraction(int(self.weights[row]), self.denominator)
-        total = Fraction(self.total, self.denominator)
-        split = int(self.split[row])
-        percent = f"{number_text(score / total * 100, 2)} %"
-        exact = Fraction(self.spec.budget * split, self.split_total or 1)
-        budget = self.money(self.spec.budget)
-        rounding = (
-            f"= {self.money(exact)}, rounded by largest remainder to "
-            f"{self.money(self.allocations[name])}."
+    def __init__(
+        self,
+        *,
+        spec: Spec,
+        policy: str,
+        span: str,
+        discount: Fraction,
+        at: _Index,
+        weights: Column,  # each score × denominator
+        denominator: int,
+        total: int,  # Σ weights
+        split: Column,  # what the budget is split by, over one common denominator
+        split_total: int,
+        paid_total: int,
+        allocations: Mapping[str, int],
+    ) -> None:
+        self.spec, self.policy, self.span, self.discount, self.at = (
+            spec,
+            policy,
+            span,
+            discount,
+            at,
         )
+        self.weights, self.denominator, self.total = weights, denominator, total
+        self.split, self.split_total, self.paid_total = split, split_total, paid_total
+        self.allocations = allocations
+        self.words = Words(PHRASES, spec.language)
+        # The same in every sentence: written once.
+        self.total_text = self.words.num(ratio_text(total, denominator))
+        self.budget_text = self.words.num(self.money(spec.budget))
+        self.paid_total_text = self.words.num(self.money(paid_total))
+
+    def money(self, numerator: int, denominator: int = 1) -> str:
+        return money_ratio(numerator, denominator, self.spec.currency)
+
+    def write(self) -> list[str]:
+        """Every explanation, in the order of the names: the numbers written a column at a
+        time, each sentence filled from them (a hundred thousand: well under a second)."""
+        cur, names, words = self.spec.currency, self.at.names, self.words
+        split_total = self.split_total or 1
+        columns = {
+            "score": ratio_texts(self.weights, self.denominator),
+            "percent": percent_texts(self.weights, self.total),
+        }
+        rounding = words.row("rounding", ("exact", "paid"))
+        exact = money_texts(multiply(self.split, self.spec.budget), split_total, cur)
+        paid = money_texts([self.allocations[n] for n in names], 1, cur)
+        columns["rounding"] = [
+            rounding(e, p) for e, p in zip(words.nums(exact), words.nums(paid), strict=True)
+        ]
+        constants = {"span": self.span, "total": self.total_text, "budget": self.budget_text}
         if self.policy == "immediate":
-            return (
-                f"Score {number_text(score)} over {self.span}, of a total {number_text(total)} "
-                f"({percent}) × budget {budget} {rounding}"
-            )
-        if self.policy == "recent":
-            return (
-                f"Decayed score over {self.span}, oldest first, acc × (1 − "
-                f"{number_text(self.discount)}) + interval score: {number_text(score)}, of a "
-                f"total {number_text(total)} ({percent}) × budget {budget} {rounding}"
-            )
-        paid_total = self.paid_total
-        paid = self.spec.paid.get(name, 0)
-        target = (paid_total + self.spec.budget) * score / total
-        under = max(Fraction(0), target - paid)
-        share = f"{number_text(Fraction(split * 100, self.split_total or 1), 2)} %"
-        return (
-            f"Score {number_text(score)} over {self.span}, of a total {number_text(total)}; "
-            f"target = (paid so far {self.money(paid_total)} + budget {budget}) × {percent} = "
-            f"{self.money(target)}; already paid {self.money(paid)}, so underpaid by "
-            f"max(0, target − paid) = {self.money(under)}. The budget is split in proportion "
-            f"to what each is underpaid ({share} of the total underpaid) × budget {budget} "
-            f"{rounding}"
-        )
+            order: tuple[str, ...] = ("score", "percent", "rounding")
+            fill = words.row("immediate", order, **constants)
+        elif self.policy == "recent":
+            order = ("score", "percent", "rounding")
+            discount = words.num(number_text(self.discount))
+            fill = words.row("recent", order, discount=discount, **constants)
+        else:
+            # ``under`` is max(0, pot × w − paid × W) / W: what they are underpaid.
+            pot = self.paid_total + self.spec.budget
+            columns["target"] = money_texts(multiply(self.weights, pot), self.total, cur)
+            columns["already"] = money_texts(paid_column(names, self.spec.paid), 1, cur)
+            columns["under"] = money_texts(self.split, self.total, cur)
+            columns["share"] = percent_texts(self.split, split_total)
+            order = ("score", "percent", "rounding", "target", "already", "under", "share")
+            fill = words.row("balanced", order, paid_total=self.paid_total_text, **constants)
+        numbers = [columns[key] if key == "rounding" else words.nums(columns[key]) for key in order]
+        return [fill(*row) for row in zip(*numbers, strict=True)]
+
+
+PHRASES: Phrases = {
+    "en": {
+        "span": "the last {lookback} of {intervals} interval(s)",
+        "no_span": "no interval",
+        "none": (
+            "No score was recorded in {span}, so nothing is paid and the budget stays unallocated."
+        ),
+        "rounding": "= {exact}, rounded by largest remainder to {paid}.",
+        "immediate": (
+            "Score {score} over {span}, of a total {total} ({percent}) × budget {budget} {rounding}"
+        ),
+        "recent": (
+            "Decayed score over {span}, oldest first, acc × (1 − {discount}) + interval score: "
+            "{score}, of a total {total} ({percent}) × budget {budget} {rounding}"
+        ),
+        "balanced": (
+            "Score {score} over {span}, of a total {total}; target = (paid so far {paid_total} "
+            "+ budget {budget}) × {percent} = {target}; already paid {already}, so underpaid "
+            "by max(0, target − paid) = {under}. The budget is split in proportion to what "
+            "each is underpaid ({share} of the total underpaid) × budget {budget} {rounding}"
+        ),
+    },
+    "fr": {
+        "span": "les {lookback} dernier(s) intervalle(s) sur {intervals}",
+        "no_span": "aucun intervalle",
+        "none": (
+            "Aucun score n'a été enregistré sur {span} : rien n'est versé et tout le budget "
+            "reste non alloué."
+        ),
+        "rounding": "= {exact}, arrondi par la méthode du plus fort reste à {paid}.",
+        "immediate": (
+            "Score {score} sur {span}, sur un total de {total} ({percent}) × budget {budget} "
+            "{rounding}"
+        ),
+        "recent": (
+            "Score amorti sur {span}, du plus ancien au plus récent, cumul × (1 − {discount}) "
+            "+ score de l'intervalle : {score}, sur un total de {total} ({percent}) × budget "
+            "{budget} {rounding}"
+        ),
+        "balanced": (
+            "Score {score} sur {span}, sur un total de {total} ; cible = (déjà versé à tous "
+            "{paid_total} + budget {budget}) × {percent} = {target} ; déjà reçu {already}, "
+            "donc il manque max(0, cible − reçu) = {under}. Le budget est réparti au prorata de "
+            "ce qui manque à chacun ({share} du manque total) × budget {budget} {rounding}"
+        ),
+    },
+}

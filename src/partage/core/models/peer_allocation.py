@@ -26,12 +26,13 @@ from partage.core.models.base import (
     Spec,
     check_params,
     money_text,
-    number_text,
+    percent_text,
     refuse,
     result,
     split,
 )
 from partage.core.models.spec import text
+from partage.core.models.wording import Phrases, Words
 
 DEFAULT_POINTS = 100
 
@@ -82,36 +83,32 @@ def run(spec: Spec, params: Mapping[str, Any], path: str) -> ModelResult:
     lost_to_opt_out = sum(received.get(m, 0) for m in out)
     payouts = split(spec.budget, counted) if total else dict.fromkeys(members, 0)
     unallocated = spec.budget - sum(payouts.values())
-    budget_text = money_text(spec.budget, spec.currency)
+    words = Words(PHRASES, spec.language)
+    num = words.num
+    budget_text = num(money_text(spec.budget, spec.currency))
 
     def giving(member: str) -> str:
         spent = given.get(member, 0)
         unspent = limit - spent
-        lost = f"; the {unspent} unspent are lost" if unspent else ""
-        return f"Gave {spent} of {limit} points{lost}."
+        lost = words("unspent", unspent=num(str(unspent))) if unspent else ""
+        return words("gave", spent=num(str(spent)), limit=num(str(limit)), lost=lost)
 
     def receiving(member: str) -> str:
         if member in out:
-            return (
-                f"Opted out of receiving: the {received.get(member, 0)} points given to them "
-                "are not counted, and nothing is paid to them."
-            )
+            return words("opted_out", points=num(str(received.get(member, 0))))
         if not total:
-            return (
-                "Nobody received a counted point, so nothing is paid "
-                "and the budget stays unallocated."
-            )
+            return words("none")
         exact = Fraction(spec.budget * counted[member], total)
-        opt_note = (
-            f" ({lost_to_opt_out} points given to members who opted out are not counted)"
-            if lost_to_opt_out
-            else ""
-        )
-        return (
-            f"Received {counted[member]} of the {total} points given{opt_note} "
-            f"({number_text(Fraction(counted[member] * 100, total), 2)} %) × budget "
-            f"{budget_text} = {money_text(exact, spec.currency)}, rounded by largest "
-            f"remainder to {money_text(payouts[member], spec.currency)}."
+        opt_note = words("opt_note", points=num(str(lost_to_opt_out))) if lost_to_opt_out else ""
+        return words(
+            "received",
+            received=num(str(counted[member])),
+            total=num(str(total)),
+            opt_note=opt_note,
+            percent=num(percent_text(counted[member], total)),
+            budget=budget_text,
+            exact=num(money_text(exact, spec.currency)),
+            paid=num(money_text(payouts[member], spec.currency)),
         )
 
     explanations = {m: f"{receiving(m)} {giving(m)}" for m in members}
@@ -122,3 +119,40 @@ def run(spec: Spec, params: Mapping[str, Any], path: str) -> ModelResult:
     if out:
         extras["opted_out"] = sorted(out)
     return result("peer_allocation", spec.budget, payouts, unallocated, explanations, extras)
+
+
+PHRASES: Phrases = {
+    "en": {
+        "gave": "Gave {spent} of {limit} points{lost}.",
+        "unspent": "; the {unspent} unspent are lost",
+        "opted_out": (
+            "Opted out of receiving: the {points} points given to them are not counted, and "
+            "nothing is paid to them."
+        ),
+        "none": (
+            "Nobody received a counted point, so nothing is paid and the budget stays unallocated."
+        ),
+        "opt_note": " ({points} points given to members who opted out are not counted)",
+        "received": (
+            "Received {received} of the {total} points given{opt_note} ({percent}) × budget "
+            "{budget} = {exact}, rounded by largest remainder to {paid}."
+        ),
+    },
+    "fr": {
+        "gave": "Points donnés : {spent} sur un maximum de {limit} pour l'époque{lost}.",
+        "unspent": " ; points non donnés, donc perdus : {unspent}",
+        "opted_out": (
+            "A renoncé à recevoir : les points qui lui ont été donnés ({points}) ne sont pas "
+            "comptés et rien ne lui est versé."
+        ),
+        "none": (
+            "Personne n'a reçu de point compté : rien n'est versé et tout le budget reste "
+            "non alloué."
+        ),
+        "opt_note": " (hors points donnés aux membres qui ont renoncé à recevoir : {points})",
+        "received": (
+            "Points reçus : {received} sur un total de {total}{opt_note} ({percent}) × budget "
+            "{budget} = {exact}, arrondi par la méthode du plus fort reste à {paid}."
+        ),
+    },
+}

@@ -12,13 +12,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from partage.core.models.base import (
-    Explanations,
     ModelResult,
     Spec,
+    TextColumn,
     check_params,
-    money_ratio,
     money_text,
-    ratio_text,
     refuse,
     result,
     split,
@@ -29,7 +27,16 @@ from partage.core.models.table import (
     ContributionTable,
     contribution_table,
     group_sum,
+    multiply,
     scaled,
+)
+from partage.core.models.wording import (
+    Phrases,
+    Words,
+    exact_column,
+    money_texts,
+    percent_texts,
+    ratio_texts,
 )
 
 BY = ("hours", "quantity", "amount")
@@ -86,27 +93,62 @@ def split_table(table: ContributionTable, spec: Spec, by: str) -> ModelResult:
 def split_weights(spec: Spec, weights: Mapping[str, int], scale: int, unit: str) -> ModelResult:
     total = sum(weights.values())
     names = sorted(weights)
+    words = Words(PHRASES, spec.language)
     if total == 0:
         nothing = dict.fromkeys(names, 0)
-        why = dict.fromkeys(names, "No weight was recorded for anyone, so nothing is split.")
+        why = dict.fromkeys(names, words("none"))
         return result("proportional", spec.budget, nothing, spec.budget, why)
     shares = split(spec.budget, weights)
     currency = spec.currency
+    column = [weights[n] for n in names]
 
-    def money(numerator: int, denominator: int) -> str:
-        return money_ratio(numerator, denominator, currency)
+    def show(values: list[int]) -> list[str]:
+        if unit == "amount":
+            return money_texts(values, scale, currency)
+        return ratio_texts(values, scale)
 
-    def show(w: int) -> str:
-        return money(w, scale) if unit == "amount" else ratio_text(w, scale)
-
-    budget_text, total_text = money_text(spec.budget, currency), show(total)
-
-    def explain(name: str) -> str:
-        w = weights[name]
-        return (
-            f"{unit} {show(w)} of {total_text} ({ratio_text(w * 100, total, places=2)} %)"
-            f" × budget {budget_text} = {money(w * spec.budget, total)}, "
-            f"rounded by largest remainder to {money_text(shares[name], currency)}."
+    def write() -> list[str]:
+        # Every number of every sentence, a column at a time, the first time one is read.
+        fill = words.row(
+            "share",
+            ("weight", "percent", "exact", "paid"),
+            unit=words(f"unit_{unit}"),
+            total=words.num(show([total])[0]),
+            budget=words.num(money_text(spec.budget, currency)),
         )
+        fields = zip(
+            words.nums(show(column)),
+            words.nums(percent_texts(column, total)),
+            words.nums(money_texts(multiply(exact_column(column), spec.budget), total, currency)),
+            words.nums(money_texts([shares[n] for n in names], 1, currency)),
+            strict=True,
+        )
+        return [fill(*row) for row in fields]
 
-    return result("proportional", spec.budget, shares, 0, Explanations(names, explain))
+    return result("proportional", spec.budget, shares, 0, TextColumn(names, write))
+
+
+PHRASES: Phrases = {
+    "en": {
+        "none": "No weight was recorded for anyone, so nothing is split.",
+        "share": (
+            "{unit} {weight} of {total} ({percent}) × budget {budget} = {exact}, rounded by "
+            "largest remainder to {paid}."
+        ),
+        "unit_hours": "hours",
+        "unit_quantity": "quantity",
+        "unit_amount": "amount",
+        "unit_weight": "weight",
+    },
+    "fr": {
+        "none": "Aucun poids n'a été enregistré : rien n'est réparti.",
+        "share": (
+            "{unit} {weight} sur {total} ({percent}) × budget {budget} = {exact}, arrondi par "
+            "la méthode du plus fort reste à {paid}."
+        ),
+        "unit_hours": "heures",
+        "unit_quantity": "quantité",
+        "unit_amount": "montant",
+        "unit_weight": "poids",
+    },
+}

@@ -36,6 +36,7 @@ from partage.core.models.base import (
     pay_values,
     result,
 )
+from partage.core.models.wording import Phrases, Words
 from partage.core.money import format_minor
 
 ROOT_PLACES = 40
@@ -87,40 +88,55 @@ def run(spec: Spec, params: Mapping[str, Any], path: str) -> ModelResult:
     allocations, unallocated, scaled = pay_values(spec.budget, matches)
     total = sum(matches.values(), Fraction(0))
     currency = spec.currency
-    pool = money_text(spec.budget, currency)
+    words = Words(PHRASES, spec.language)
+    num = words.num
+    pool = num(money_text(spec.budget, currency))
+    total_text = num(money_text(total, currency))
+    scale = num(number_text(spec.budget / total * 100, 4)) if scaled else ""
 
     def explain(project: str) -> str:
         amounts = funders[project]
         names = sorted(amounts)
-        shown = ", ".join(f"{n} {money_text(amounts[n], currency)}" for n in names[:SHOWN_FUNDERS])
-        more = f" and {len(names) - SHOWN_FUNDERS} more" if len(names) > SHOWN_FUNDERS else ""
+        shown = words("list_separator").join(
+            words("funder", name=n, amount=num(money_text(amounts[n], currency)))
+            for n in names[:SHOWN_FUNDERS]
+        )
+        extra = len(names) - SHOWN_FUNDERS
+        more = words("more", count=num(str(extra))) if extra > 0 else ""
         raised = sum(amounts.values())
-        inputs = (
-            f"{len(names)} funder(s) ({shown}{more}; each funder's contributions added first) "
-            f"gave {money_text(raised, currency)} directly."
+        inputs = words(
+            "inputs",
+            count=num(str(len(names))),
+            shown=shown,
+            more=more,
+            raised=num(money_text(raised, currency)),
         )
         value = matches[project]
-        approx = "" if exactness[project] else " (square roots to 40 decimal places)"
-        formula = (
-            f"Match = (Σ √contribution)² − Σ contribution = 2 · Σ over pairs √(c_i · c_j) = "
-            f"{match_text(value, currency.decimals)} {currency.code}{approx}."
+        approx = "" if exactness[project] else words("approx", places=num(str(ROOT_PLACES)))
+        formula = words(
+            "formula",
+            match=num(f"{match_text(value, currency.decimals)} {currency.code}"),
+            approx=approx,
         )
         if len(names) < 2:
-            formula = "A single funder brings no match: (√c)² − c = 0."
+            formula = words("single")
         if total == 0:
-            rule = "No project has a match, so the whole pool stays unallocated."
+            rule = words("none")
         elif scaled:
-            rule = (
-                f"The matches total {money_text(total, currency)}, more than the pool {pool}, "
-                f"so each is scaled by {number_text(spec.budget / total * 100, 4)} % to "
-                f"{money_text(value * spec.budget / total, currency)}, rounded by largest "
-                f"remainder to {money_text(allocations[project], currency)}."
+            rule = words(
+                "scaled",
+                total=total_text,
+                pool=pool,
+                scale=scale,
+                exact=num(money_text(value * spec.budget / total, currency)),
+                paid=num(money_text(allocations[project], currency)),
             )
         else:
-            rule = (
-                f"The pool {pool} covers the matches (total {money_text(total, currency)}); "
-                f"their total is rounded down to the minor unit and split by largest remainder: "
-                f"{money_text(allocations[project], currency)} from the pool."
+            rule = words(
+                "covered",
+                pool=pool,
+                total=total_text,
+                paid=num(money_text(allocations[project], currency)),
             )
         return f"{inputs} {formula} {rule}"
 
@@ -133,3 +149,58 @@ def run(spec: Spec, params: Mapping[str, Any], path: str) -> ModelResult:
         "scaled_down": scaled,
     }
     return result("quadratic_funding", spec.budget, allocations, unallocated, explanations, extras)
+
+
+PHRASES: Phrases = {
+    "en": {
+        "funder": "{name} {amount}",
+        "list_separator": ", ",
+        "more": " and {count} more",
+        "inputs": (
+            "{count} funder(s) ({shown}{more}; each funder's contributions added first) "
+            "gave {raised} directly."
+        ),
+        "approx": " (square roots to {places} decimal places)",
+        "formula": (
+            "Match = (Σ √contribution)² − Σ contribution = 2 · Σ over pairs √(c_i · c_j) = "
+            "{match}{approx}."
+        ),
+        "single": "A single funder brings no match: (√c)² − c = 0.",
+        "none": "No project has a match, so the whole pool stays unallocated.",
+        "scaled": (
+            "The matches total {total}, more than the pool {pool}, so each is scaled by "
+            "{scale} % to {exact}, rounded by largest remainder to {paid}."
+        ),
+        "covered": (
+            "The pool {pool} covers the matches (total {total}); their total is rounded down "
+            "to the minor unit and split by largest remainder: {paid} from the pool."
+        ),
+    },
+    "fr": {
+        "funder": "{name} {amount}",
+        "list_separator": ", ",
+        "more": " et {count} autres",
+        "inputs": (
+            "Financeurs : {count} ({shown}{more} ; les contributions d'un même financeur à ce "
+            "projet sont d'abord additionnées), pour un total de {raised} donné directement "
+            "au projet."
+        ),
+        "approx": " (racines carrées calculées à {places} décimales)",
+        "formula": (
+            "Abondement du financement quadratique = (Σ √contribution)² − Σ contribution "
+            "= 2 · Σ sur les paires √(c_i · c_j) = {match}{approx}."
+        ),
+        "single": "Un seul financeur n'apporte aucun abondement : (√c)² − c = 0.",
+        "none": "Aucun projet n'a d'abondement : toute l'enveloppe d'abondement reste non allouée.",
+        "scaled": (
+            "Les abondements totalisent {total}, plus que l'enveloppe d'abondement de {pool} : "
+            "chacun est réduit au prorata, ramené à {scale} % de sa valeur, soit {exact}, "
+            "arrondi par la méthode du plus fort reste à {paid}."
+        ),
+        "covered": (
+            "L'enveloppe d'abondement de {pool} couvre les abondements (total {total}) ; ce "
+            "total est arrondi par défaut à la plus petite unité de la monnaie et réparti par "
+            "la méthode du plus fort reste, soit un abondement versé de {paid}."
+        ),
+    },
+}

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from partage.core.currency import Currency
 from partage.core.models.base import (
     KINDS,
     Explanations,
@@ -41,6 +42,7 @@ from partage.core.models.table import (
     multiply,
     scaled,
 )
+from partage.core.models.wording import Phrases, Words, money_texts, ratio_texts
 
 TIME = KINDS.index("time")
 MAX_LINES = 3  # contributions listed one by one; beyond, an explanation sums them up
@@ -130,6 +132,74 @@ def run_table(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Rows:
+    """Each recipient's rows and counts, found for all recipients in one vectorised pass."""
+
+    order: np.ndarray  # row numbers grouped by recipient, in input order within a group
+    starts: np.ndarray  # recipient i's rows are order[starts[i] : starts[i + 1]]
+    rated: list[int]  # per recipient: rows with a rate
+    activities: list[int]  # per recipient: distinct activities
+
+    @staticmethod
+    def of(table: ContributionTable, valued: Valued) -> _Rows:
+        size = len(table.recipients)
+        order = np.argsort(table.recipient, kind="stable")
+        starts = np.searchsorted(table.recipient[order], np.arange(size + 1))
+        rated = np.bincount(table.recipient[valued.rated], minlength=size)
+        # Distinct (recipient, activity) pairs: sorted keys, counted where they change.
+        width = max(len(table.activities), 1)
+        keys = np.sort(table.recipient.astype(np.int64) * width + table.activity)
+        first = np.ones(len(keys), dtype=bool)
+        first[1:] = keys[1:] != keys[:-1]
+        activities = np.bincount(keys[first] // width, minlength=size)
+        return _Rows(order, starts, rated.tolist(), activities.tolist())
+
+    def count(self, who: int) -> int:
+        return int(self.starts[who + 1] - self.starts[who])
+
+    def rows(self, who: int) -> list[int]:
+        return self.order[self.starts[who] : self.starts[who + 1]].tolist()  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True, slots=True)
+class _Texts:
+    """Every number of the explanations, written a column at a time: each recipient's value
+    and payment, and the contributions listed one by one (the rows of recipients with at most
+    ``MAX_LINES`` of them)."""
+
+    value: list[str]  # per recipient
+    paid: list[str]  # per recipient
+    first: list[int]  # per recipient listed one by one: where their rows start below
+    measure: list[str]  # per listed row, recipient by recipient, in the order of _Rows
+    rate: list[str]
+    product: list[str]
+
+    @staticmethod
+    def of(
+        table: ContributionTable,
+        valued: Valued,
+        grouped: _Rows,
+        allocations: Mapping[str, int],
+        words: Words,
+        currency: Currency,
+    ) -> _Texts:
+        counts = np.diff(grouped.starts)
+        small = counts <= MAX_LINES
+        listed = grouped.order[np.repeat(small, counts)]
+        first = np.cumsum(np.where(small, counts, 0)) - counts
+        measure, rate = valued.measure.values[listed], valued.rate.values[listed]
+        m_scale, r_scale = valued.measure.scale, valued.rate.scale
+        return _Texts(
+            value=words.nums(money_texts(valued.values, valued.scale, currency)),
+            paid=words.nums(money_texts([allocations[n] for n in table.recipients], 1, currency)),
+            first=first.tolist(),
+            measure=words.nums(ratio_texts(measure, m_scale)),
+            rate=words.nums(money_texts(rate, r_scale, currency)),
+            product=words.nums(money_texts(multiply(measure, rate), m_scale * r_scale, currency)),
+        )
+
+
 def _explainer(
     table: ContributionTable,
     spec: Spec,
@@ -138,55 +208,112 @@ def _explainer(
     scaled_down: bool,
     total: int,
 ) -> Any:
-    rows_by_recipient: list[list[int]] | None = None
+    texts: _Texts | None = None
+    grouped: _Rows | None = None
     index = {name: i for i, name in enumerate(table.recipients)}
     currency = spec.currency
-
-    def money(numerator: int, denominator: int) -> str:
-        return money_ratio(numerator, denominator, currency)
-
-    m_scale, r_scale = valued.measure.scale, valued.rate.scale
+    words = Words(PHRASES, spec.language)
     tail_text = (
-        f"values total {money(total, valued.scale)} > budget "
-        f"{money_text(spec.budget, currency)}, so every value is scaled by "
-        f"{ratio_text(spec.budget * valued.scale * 100, total or 1, places=4)} %"
+        words(
+            "scaled",
+            total=words.num(money_ratio(total, valued.scale, currency)),
+            budget=words.num(money_text(spec.budget, currency)),
+            percent=words.num(ratio_text(spec.budget * valued.scale * 100, total or 1, places=4)),
+        )
         if scaled_down
-        else "the budget covers every value"
+        else words("covered")
     )
+    no_activity, separator = words("no_activity"), words("separator")
+    unit_hours, unit_many, unit_one = words("unit_hours"), words("units"), words("unit_one")
+    # Below 2 a French noun is singular (1,5 unité); in English the unit stays "units".
+    two = 2 * valued.measure.scale
+    line_row = words.row("line", ("activity", "measure", "unit", "rate", "product"))
+    many_rows = {
+        key: words.row(key, ("count", "activities", "rated"))
+        for key in ("many", "many_one_activity")
+    }
+    explanation_row = words.row("explanation", ("worth", "value", "paid"), tail=tail_text)
 
     def explain(name: str) -> str:
-        nonlocal rows_by_recipient
-        if rows_by_recipient is None:
-            # One pass over the rows, the first time any explanation is read.
-            rows_by_recipient = [[] for _ in table.recipients]
-            for row, who in enumerate(table.recipient.tolist()):
-                rows_by_recipient[who].append(row)
-        rows = rows_by_recipient[index[name]]
-        if len(rows) <= MAX_LINES:
+        nonlocal grouped, texts
+        if grouped is None or texts is None:  # the first time any explanation is read
+            grouped = _Rows.of(table, valued)
+            texts = _Texts.of(table, valued, grouped, allocations, words, currency)
+        who = index[name]
+        if grouped.count(who) <= MAX_LINES:
             lines = []
-            for row in rows:
-                activity = table.activities[table.activity[row]] or "no activity"
+            for line, row in enumerate(grouped.rows(who), start=texts.first[who]):
+                activity = table.activities[table.activity[row]] or no_activity
                 if not valued.rated[row]:
-                    lines.append(f"{activity}: no rate, counts 0")
+                    lines.append(words("unrated", activity=activity))
                     continue
-                m, r = int(valued.measure.values[row]), int(valued.rate.values[row])
-                unit = "h" if table.kind[row] == TIME else "units"
+                if table.kind[row] == TIME:
+                    unit = unit_hours
+                else:
+                    unit = unit_one if abs(int(valued.measure.values[row])) < two else unit_many
                 lines.append(
-                    f"{activity}: {ratio_text(m, m_scale)} {unit} × {money(r, r_scale)}"
-                    f" = {money(m * r, m_scale * r_scale)}"
+                    line_row(
+                        activity, texts.measure[line], unit, texts.rate[line], texts.product[line]
+                    )
                 )
-            worth = "; ".join(lines) or "no contribution"
+            worth = separator.join(lines) or words("no_contribution")
         else:
-            rated = sum(1 for row in rows if valued.rated[row])
-            kinds = len({int(table.activity[row]) for row in rows})
-            worth = (
-                f"{len(rows)} contributions in {kinds} activities, {rated} of them with a rate, "
-                f"each worth its hours (or quantity) × its rate"
-            )
-        own = valued.values[index[name]]
-        return (
-            f"{worth}. Value {money(own, valued.scale)}; {tail_text}; "
-            f"paid {money_text(allocations[name], currency)}."
-        )
+            activities = grouped.activities[who]
+            fill = many_rows["many_one_activity" if activities == 1 else "many"]
+            worth = fill(grouped.count(who), activities, grouped.rated[who])
+        return explanation_row(worth, texts.value[who], texts.paid[who])
 
     return explain
+
+
+# ``unit_one`` (a quantity below 2) and ``many_one_activity`` are the singulars French needs;
+# English keeps its plural.
+PHRASES: Phrases = {
+    "en": {
+        "explanation": "{worth}. Value {value}; {tail}; paid {paid}.",
+        "line": "{activity}: {measure} {unit} × {rate} = {product}",
+        "unrated": "{activity}: no rate, counts 0",
+        "separator": "; ",
+        "no_activity": "no activity",
+        "no_contribution": "no contribution",
+        "unit_hours": "h",
+        "units": "units",
+        "unit_one": "units",
+        "many": (
+            "{count} contributions in {activities} activities, {rated} of them with a rate, "
+            "each worth its hours (or quantity) × its rate"
+        ),
+        "many_one_activity": (
+            "{count} contributions in {activities} activities, {rated} of them with a rate, "
+            "each worth its hours (or quantity) × its rate"
+        ),
+        "scaled": (
+            "values total {total} > budget {budget}, so every value is scaled by {percent} %"
+        ),
+        "covered": "the budget covers every value",
+    },
+    "fr": {
+        "explanation": "{worth}. Valeur : {value} ; {tail} ; versé : {paid}.",
+        "line": "{activity} : {measure} {unit} × {rate} = {product}",
+        "unrated": "{activity} : aucun tarif, compte pour 0",
+        "separator": " ; ",
+        "no_activity": "sans activité",
+        "no_contribution": "aucune contribution",
+        "unit_hours": "h",
+        "units": "unités",
+        "unit_one": "unité",
+        "many": (
+            "{count} contributions dans {activities} activités, dont {rated} avec un tarif, "
+            "chacune valant ses heures (ou sa quantité) × son tarif"
+        ),
+        "many_one_activity": (
+            "{count} contributions dans {activities} activité, dont {rated} avec un tarif, "
+            "chacune valant ses heures (ou sa quantité) × son tarif"
+        ),
+        "scaled": (
+            "le total des valeurs, {total}, dépasse le budget de {budget} : chaque valeur est "
+            "réduite au prorata, à {percent} % de son montant"
+        ),
+        "covered": "le budget couvre toutes les valeurs",
+    },
+}

@@ -6,8 +6,9 @@ from collections.abc import Callable, Mapping
 from importlib import import_module
 from typing import Any
 
-from partage.core.models.base import ModelResult, Spec, refuse
+from partage.core.models.base import ModelResult, Spec, TextColumn, refuse
 from partage.core.models.indicators import indicators
+from partage.core.models.wording import ratio_texts
 from partage.core.money import format_minor
 
 Model = Callable[[Spec, Mapping[str, Any], str], ModelResult]
@@ -59,9 +60,25 @@ def as_json(result: ModelResult, spec: Spec) -> dict[str, Any]:
         "model": result.model,
         "currency": currency.code,
         "budget": money(result.budget),
-        "allocations": {name: money(amount) for name, amount in result.allocations.items()},
+        # One column operation for every amount: the same text format_minor writes.
+        "allocations": dict(
+            zip(
+                result.allocations,
+                ratio_texts(
+                    list(result.allocations.values()),
+                    10**currency.decimals,
+                    places=currency.decimals,
+                    keep=currency.decimals,
+                ),
+                strict=True,
+            )
+        ),
         "unallocated": money(result.unallocated),
-        "explanations": dict(result.explanations),
+        "explanations": (
+            result.explanations.as_dict()
+            if isinstance(result.explanations, TextColumn)
+            else dict(result.explanations)
+        ),
         "indicators": indicators(result, currency),
     }
     for key, value in result.extras.items():

@@ -37,11 +37,13 @@ from partage.core.models.base import (
     check_params,
     money_text,
     number_text,
+    percent_text,
     refuse,
     result,
     split,
 )
 from partage.core.models.spec import decimal, text
+from partage.core.models.wording import Phrases, Words
 
 DEFAULTS = {
     "hours_per_year": Fraction(2000),
@@ -94,46 +96,81 @@ def departures_of(spec: Spec, params: Mapping[str, Any], path: str) -> dict[str,
 
 
 def slices_of(
-    c: Contribution, settings: Mapping[str, Fraction], cur: Currency
+    c: Contribution, settings: Mapping[str, Fraction], cur: Currency, words: Words
 ) -> tuple[Fraction | None, str]:
     """A contribution's slices (in minor units of value; None when it cannot be valued) and
-    the sentence that shows how they were counted."""
-    label = f"{c.activity}: " if c.activity else ""
+    the sentence that shows how they were counted, in the reader's language."""
+    label = words("label", activity=c.activity) if c.activity else ""
     per_year = settings["hours_per_year"]
+    num = words.num
     if c.kind == "time":
         hours = Fraction(c.hours or 0)
         paid = Fraction(c.paid_salary or 0)
         if c.market_salary is not None:
             market = Fraction(c.market_salary)
-            pay = f"(market salary {money_text(market, cur)} − paid {money_text(paid, cur)})"
+            pay = words(
+                "pay_salary",
+                market=num(money_text(market, cur)),
+                paid=num(money_text(paid, cur)),
+            )
         elif c.rate is not None:
             market = c.rate * per_year
-            pay = (
-                f"(market rate {money_text(c.rate, cur)}/h × {number_text(per_year)} h"
-                f" − paid {money_text(paid, cur)})"
+            pay = words(
+                "pay_rate",
+                rate=num(money_text(c.rate, cur)),
+                per_year=num(number_text(per_year)),
+                paid=num(money_text(paid, cur)),
             )
         else:
-            return None, f"{label}{number_text(hours)} h with no market salary nor rate: 0 slices"
+            return None, words("time_unvalued", label=label, hours=num(number_text(hours)))
         gap = market - paid
-        formula = (
-            f"{label}{number_text(hours)} h × {pay} / {number_text(per_year)} h"
-            f" × {number_text(settings['time_multiplier'])}"
+        formula = words(
+            "time",
+            label=label,
+            hours=num(number_text(hours)),
+            pay=pay,
+            per_year=num(number_text(per_year)),
+            multiplier=num(number_text(settings["time_multiplier"])),
         )
         if gap <= 0:
-            return Fraction(0), f"{formula}: paid at or above the market, 0 slices"
+            return Fraction(0), words("above_market", formula=formula)
         value = hours * gap / per_year * settings["time_multiplier"]
-        return value, f"{formula} = {_slices_text(value, cur)} slices"
+        return value, words("counted", formula=formula, **_slices_fields(value, cur, words))
     multiplier = settings["cash_multiplier" if c.kind == "cash" else "non_cash_multiplier"]
     if c.kind == "cash" or c.amount:
         base = Fraction(c.amount)
-        what = f"{c.kind.replace('_', '-')} {money_text(base, cur)}"
+        what = words("valued", kind=words(f"kind_{c.kind}"), amount=num(money_text(base, cur)))
     else:
+        quantity = Fraction(c.quantity or 0)
         if c.rate is None:
-            return None, f"{label}{number_text(c.quantity or 0)} units with no rate: 0 slices"
-        base = Fraction(c.quantity or 0) * c.rate
-        what = f"{number_text(c.quantity or 0)} units × {money_text(c.rate, cur)}"
+            return None, words(
+                "units_unvalued",
+                label=label,
+                quantity=num(number_text(quantity)),
+                units=words("unit" if abs(quantity) < 2 else "units"),
+            )
+        base = quantity * c.rate
+        what = words(
+            "by_units",
+            quantity=num(number_text(quantity)),
+            units=words("unit" if abs(quantity) < 2 else "units"),
+            rate=num(money_text(c.rate, cur)),
+        )
     value = base * multiplier
-    return value, (f"{label}{what} × {number_text(multiplier)} = {_slices_text(value, cur)} slices")
+    return value, words(
+        "counted",
+        formula=words("times", label=label, what=what, multiplier=num(number_text(multiplier))),
+        **_slices_fields(value, cur, words),
+    )
+
+
+def _slices_fields(value: Fraction, cur: Currency, words: Words) -> dict[str, str]:
+    """A count of slices and its noun (French: singular below 2)."""
+    major = value / 10**cur.decimals
+    return {
+        "slices": words.num(_slices_text(value, cur)),
+        "noun": words("slice" if abs(major) < 2 else "slices"),
+    }
 
 
 def _slices_text(minor: Fraction, cur: Currency) -> str:
@@ -149,12 +186,14 @@ def run(spec: Spec, params: Mapping[str, Any], path: str) -> ModelResult:
     settings = settings_of(params, path)
     departures = departures_of(spec, params, path)
     cur = spec.currency
+    words = Words(PHRASES, spec.language)
+    num = words.num
     cash: dict[str, Fraction] = defaultdict(Fraction)
     other: dict[str, Fraction] = defaultdict(Fraction)
     lines: dict[str, list[str]] = defaultdict(list)
     unvalued: list[str] = []
     for index, c in enumerate(spec.contributions):
-        value, line = slices_of(c, settings, cur)
+        value, line = slices_of(c, settings, cur, words)
         lines[c.recipient].append(line)
         if value is None:
             unvalued.append(f"contributions[{index}]")
@@ -167,19 +206,18 @@ def run(spec: Spec, params: Mapping[str, Any], path: str) -> ModelResult:
         earned = cash[name] + other[name]
         if departures.get(name) is False:
             slices[name] = cash[name]
-            fate[name] = (
-                f"Left without good reason: loses {_slices_text(other[name], cur)} time and "
-                f"non-cash slices and keeps {_slices_text(cash[name], cur)} cash slices (Slicing "
-                "Pie repays the cash without interest; partage keeps it as cash slices)."
+            fate[name] = words(
+                "left_without_reason",
+                lost=num(_slices_text(other[name], cur)),
+                kept=num(_slices_text(cash[name], cur)),
             )
         else:
             slices[name] = earned
             if name in departures:
-                fate[name] = (
-                    f"Left for a good reason: keeps all {_slices_text(earned, cur)} slices."
-                )
+                fate[name] = words("left_for_reason", slices=num(_slices_text(earned, cur)))
     total = sum(slices.values(), Fraction(0))
-    budget_text = money_text(spec.budget, cur)
+    budget_text = num(money_text(spec.budget, cur))
+    total_text = num(_slices_text(total, cur))
     if total == 0:
         allocations = dict.fromkeys(names, 0)
         unallocated = spec.budget
@@ -188,16 +226,19 @@ def run(spec: Spec, params: Mapping[str, Any], path: str) -> ModelResult:
         unallocated = 0
     explanations = {}
     for name in names:
-        counted = "; ".join(sorted(lines[name])) + "."
+        counted = words("lines", lines=words("separator").join(sorted(lines[name])))
         if total == 0:
-            tail = "No one has a slice, so nothing is split."
+            tail = words("none")
         else:
             share = slices[name] / total
-            tail = (
-                f"{_slices_text(slices[name], cur)} of {_slices_text(total, cur)} slices "
-                f"({number_text(share * 100, 2)} %) × budget {budget_text} = "
-                f"{money_text(share * spec.budget, cur)}, rounded by largest remainder to "
-                f"{money_text(allocations[name], cur)}."
+            tail = words(
+                "share",
+                slices=num(_slices_text(slices[name], cur)),
+                total=total_text,
+                percent=num(percent_text(share.numerator, share.denominator)),
+                budget=budget_text,
+                exact=num(money_text(share * spec.budget, cur)),
+                paid=num(money_text(allocations[name], cur)),
             )
         explanations[name] = " ".join(part for part in (counted, fate.get(name, ""), tail) if part)
     extras: dict[str, Any] = {
@@ -212,3 +253,75 @@ def run(spec: Spec, params: Mapping[str, Any], path: str) -> ModelResult:
     if unvalued:
         extras["unvalued"] = unvalued
     return result("slicing_pie", spec.budget, allocations, unallocated, explanations, extras)
+
+
+PHRASES: Phrases = {
+    "en": {
+        "label": "{activity}: ",
+        "pay_salary": "(market salary {market} − paid {paid})",
+        "pay_rate": "(market rate {rate}/h × {per_year} h − paid {paid})",
+        "time": "{label}{hours} h × {pay} / {per_year} h × {multiplier}",
+        "time_unvalued": "{label}{hours} h with no market salary nor rate: 0 slices",
+        "above_market": "{formula}: paid at or above the market, 0 slices",
+        "kind_cash": "cash",
+        "kind_non_cash": "non-cash",
+        "kind_use": "use",
+        "valued": "{kind} {amount}",
+        "by_units": "{quantity} {units} × {rate}",
+        "unit": "units",
+        "units": "units",
+        "units_unvalued": "{label}{quantity} {units} with no rate: 0 slices",
+        "times": "{label}{what} × {multiplier}",
+        "counted": "{formula} = {slices} {noun}",
+        "slice": "slices",
+        "slices": "slices",
+        "separator": "; ",
+        "lines": "{lines}.",
+        "left_without_reason": (
+            "Left without good reason: loses {lost} time and non-cash slices and keeps {kept} "
+            "cash slices (Slicing Pie repays the cash without interest; partage keeps it as "
+            "cash slices)."
+        ),
+        "left_for_reason": "Left for a good reason: keeps all {slices} slices.",
+        "none": "No one has a slice, so nothing is split.",
+        "share": (
+            "{slices} of {total} slices ({percent}) × budget {budget} = {exact}, rounded by "
+            "largest remainder to {paid}."
+        ),
+    },
+    "fr": {
+        "label": "{activity} : ",
+        "pay_salary": "(salaire de marché {market} − salaire versé {paid})",
+        "pay_rate": "(taux de marché {rate}/h × {per_year} h − salaire versé {paid})",
+        "time": "{label}{hours} h × {pay} / {per_year} h par an × multiplicateur {multiplier}",
+        "time_unvalued": "{label}{hours} h sans salaire de marché ni taux, donc 0 tranche",
+        "above_market": (
+            "{formula} = 0 tranche (salaire versé égal ou supérieur au salaire de marché)"
+        ),
+        "kind_cash": "apport en argent",
+        "kind_non_cash": "apport en nature",
+        "kind_use": "mise à disposition",
+        "valued": "{kind} {amount}",
+        "by_units": "{quantity} {units} × {rate}",
+        "unit": "unité",
+        "units": "unités",
+        "units_unvalued": "{label}{quantity} {units} sans taux, donc 0 tranche",
+        "times": "{label}{what} × multiplicateur {multiplier}",
+        "counted": "{formula} = {slices} {noun}",
+        "slice": "tranche",
+        "slices": "tranches",
+        "separator": " ; ",
+        "lines": "{lines}.",
+        "left_without_reason": (
+            "Départ sans motif valable : perd ses tranches de temps et d'apports en nature "
+            "({lost}) et garde ses tranches d'apport en argent ({kept}) ; Slicing Pie rembourse "
+            "l'argent apporté sans intérêts, partage le conserve sous forme de tranches."
+        ),
+        "left_for_reason": "Départ pour un motif valable : garde toutes ses tranches ({slices}).",
+        "none": "Personne n'a de tranche : rien n'est réparti et tout le budget reste non alloué.",
+        "share": (
+            "Tranches : {slices} sur {total} ({percent}) × budget {budget} = {exact}, arrondi "
+            "par la méthode du plus fort reste à {paid}."
+        ),
+    },
+}

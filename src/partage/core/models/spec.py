@@ -25,7 +25,14 @@ from partage.core.models.base import (
     Spec,
     refuse,
 )
-from partage.core.models.table import RowsOfTable, table_from_columns
+from partage.core.models.table import RowsOfTable
+from partage.core.models.text_columns import (
+    Texts,
+    amounts_from_columns,
+    score_matrix_from_columns,
+    table_from_columns,
+)
+from partage.core.models.wording import LANGUAGES
 from partage.core.money import MAX_MINOR
 
 SECTIONS = {
@@ -38,6 +45,7 @@ SECTIONS = {
     "paid",
     "claims",
     "models",
+    "language",
 }
 MAX_NAME = 200
 
@@ -238,12 +246,17 @@ def _claim(value: Any, currency: Currency, path: str) -> RoundClaim:
 
 
 def parse_spec(
-    document: Any, *, contribution_columns: Mapping[str, Sequence[str | None]] | None = None
+    document: Any,
+    *,
+    contribution_columns: Mapping[str, Texts] | None = None,
+    score_columns: Mapping[str, Texts] | None = None,
+    paid_columns: Mapping[str, Texts] | None = None,
 ) -> Spec:
     """A whole spec; raises ``InvalidInput`` naming the first field at fault.
 
-    ``contribution_columns`` gives the contributions as text columns (a large CSV or JSON
-    lines file): they are read straight into columns, never one object per row.
+    ``contribution_columns``, ``score_columns`` and ``paid_columns`` give those sections as
+    text columns (a large CSV or JSON lines file): they are read straight into columns, never
+    one object per row.
     """
     root = _object(document, "spec")
     _unknown(root, SECTIONS, "spec")
@@ -268,6 +281,7 @@ def parse_spec(
         _funding(f, currency, f"funding[{i}]")
         for i, f in enumerate(_list(root.get("funding"), "funding"))
     )
+    matrix = None if score_columns is None else score_matrix_from_columns(score_columns)
     scores_raw = _object(root.get("scores", {}), "scores")
     scores = {
         text(name, "scores"): tuple(
@@ -281,9 +295,14 @@ def parse_spec(
             "scores", "every recipient needs the same number of intervals", "spec.ragged_scores"
         )
     paid_raw = _object(root.get("paid", {}), "paid")
-    paid = {
-        text(name, "paid"): money_minor(v, currency, f"paid.{name}") for name, v in paid_raw.items()
-    }
+    paid = (
+        {
+            text(name, "paid"): money_minor(v, currency, f"paid.{name}")
+            for name, v in paid_raw.items()
+        }
+        if paid_columns is None
+        else amounts_from_columns(paid_columns, currency)
+    )
     claims = tuple(
         _claim(c, currency, f"claims[{i}]")
         for i, c in enumerate(_list(root.get("claims"), "claims"))
@@ -296,7 +315,11 @@ def parse_spec(
         models.append(model)
     if not models:
         raise refuse("models", "name at least one model to run", "spec.required")
+    language = root.get("language", "en")
+    if language not in LANGUAGES:
+        raise refuse("language", f"must be one of {', '.join(LANGUAGES)}", "spec.bad_language")
     spec = Spec(
+        language=language,
         currency=currency,
         budget=budget,
         contributions=contributions,
@@ -309,4 +332,6 @@ def parse_spec(
     )
     if table is not None:
         spec.cache["contribution_table"] = table
+    if matrix is not None:
+        spec.cache["score_matrix"] = matrix
     return spec

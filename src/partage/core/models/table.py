@@ -8,8 +8,7 @@ Either way the result is exact: vectorising changes the speed, never an amount.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -17,8 +16,7 @@ from fractions import Fraction
 import numpy as np
 import numpy.typing as npt
 
-from partage.core.currency import Currency
-from partage.core.models.base import CLAIM_TYPES, KINDS, Contribution, Spec, refuse
+from partage.core.models.base import KINDS, Contribution, Spec
 
 Ints = npt.NDArray[np.int64]
 Column = npt.NDArray[np.int64] | npt.NDArray[np.object_]
@@ -246,162 +244,3 @@ class RowsOfTable(Sequence[Contribution]):
 
 def _exponent(scale: int) -> int:
     return len(str(scale)) - 1
-
-
-_DECIMAL = re.compile(r"(\d{1,30})(?:\.(\d{1,18}))?")
-COLUMNS = (
-    "id",
-    "recipient",
-    "activity",
-    "kind",
-    "hours",
-    "quantity",
-    "rate",
-    "amount",
-    "claim_type",
-)
-
-
-def _scaled_texts(
-    texts: Sequence[str | None], path: Callable[[int], str], *, min_places: int = 0
-) -> ScaledColumn:
-    """Exact decimal text (``12``, ``2.50``) as integers over the smallest power of ten."""
-    if not any(texts):  # a column the file does not fill
-        empty = np.zeros(len(texts), dtype=np.int64)
-        return ScaledColumn(empty, 10**min_places, np.zeros(len(texts), dtype=bool))
-    places = min_places
-    for i, text in enumerate(texts):
-        if not text:
-            continue
-        match = _DECIMAL.fullmatch(text)
-        if match is None:
-            raise refuse(
-                path(i), f"'{text[:40]}' is not a plain decimal number", "spec.not_a_number"
-            )
-        fraction = match.group(2)
-        if fraction and len(fraction) > places:
-            places = len(fraction)
-    numerators = []
-    for text in texts:
-        if not text:
-            numerators.append(0)
-            continue
-        whole, _, fraction = text.partition(".")
-        numerators.append(int(whole + fraction.ljust(places, "0")))
-    largest = max(numerators, default=0)
-    values = np.array(numerators, dtype=np.int64 if largest < SAFE else object)
-    return ScaledColumn(values, 10**places, np.array([bool(t) for t in texts], dtype=bool))
-
-
-def _codes(
-    texts: Sequence[str], path: Callable[[int], str], *, required: bool
-) -> tuple[tuple[str, ...], npt.NDArray[np.int32]]:
-    """The distinct texts in code-point order, and each row's index among them."""
-    if required and not all(texts):
-        first = next(i for i, text in enumerate(texts) if not text)
-        raise refuse(path(first), "must be a non-empty text", "spec.required")
-    names = sorted(set(texts))
-    index = {name: i for i, name in enumerate(names)}
-    codes = np.fromiter((index[t] for t in texts), dtype=np.int32, count=len(texts))
-    return tuple(names), codes
-
-
-def table_from_columns(
-    columns: Mapping[str, Sequence[str | None]], currency: Currency, section: str = "contributions"
-) -> tuple[ContributionTable, list[str], list[str]]:
-    """Contributions read as text columns (a CSV file, JSON lines), checked row by row.
-
-    Returns the table, the contribution ids and their claim types. Errors name the row:
-    ``contributions[41].hours``.
-    """
-    unknown = sorted(set(columns) - set(COLUMNS))
-    if unknown:
-        raise refuse(
-            f"{section}.{unknown[0]}", "is not a column partage reads here", "spec.unknown_field"
-        )
-    if "recipient" not in columns:
-        raise refuse(f"{section}.recipient", "the recipient column is required", "spec.required")
-    rows = len(columns["recipient"])
-
-    def column(name: str) -> list[str]:
-        found = columns.get(name)
-        return [(v or "").strip() for v in found] if found is not None else [""] * rows
-
-    def at(name: str) -> Callable[[int], str]:
-        return lambda i: f"{section}[{i}].{name}"
-
-    recipients, recipient = _codes(column("recipient"), at("recipient"), required=True)
-    activities, activity = _codes(column("activity"), at("activity"), required=False)
-    kind_texts = column("kind")
-    kinds = {kind: code for code, kind in enumerate(KINDS)}
-    kind_codes = []
-    for i, text in enumerate(kind_texts):
-        code = kinds.get(text or "time")
-        if code is None:
-            raise refuse(at("kind")(i), f"must be one of {', '.join(KINDS)}", "spec.bad_kind")
-        kind_codes.append(code)
-    amount = _scaled_texts(column("amount"), at("amount"))
-    if amount.scale > 10**currency.decimals:
-        bad = next(
-            i
-            for i, t in enumerate(column("amount"))
-            if "." in t and len(t.partition(".")[2]) > currency.decimals
-        )
-        raise refuse(
-            at("amount")(bad),
-            f"has more than {currency.decimals} decimal(s)",
-            "spec.too_many_decimals",
-        )
-    amount = amount.rescaled(10**currency.decimals)
-    rate = _scaled_texts(column("rate"), at("rate"), min_places=currency.decimals)
-    claim_types = [t or "equity" for t in column("claim_type")]
-    for i, claim_type in enumerate(claim_types):
-        if claim_type not in CLAIM_TYPES:
-            raise refuse(
-                at("claim_type")(i),
-                f"must be one of {', '.join(CLAIM_TYPES)}",
-                "spec.bad_claim_type",
-            )
-    table = ContributionTable(
-        recipients=recipients,
-        recipient=recipient,
-        activities=activities,
-        activity=activity,
-        kind=np.array(kind_codes, dtype=np.int8),
-        hours=_scaled_texts(column("hours"), at("hours")),
-        quantity=_scaled_texts(column("quantity"), at("quantity")),
-        # A rate in the currency's unit becomes minor units: the same digits over 10^(p − d).
-        rate=ScaledColumn(rate.values, rate.scale // 10**currency.decimals, rate.present),
-        amount=np.asarray(amount.values, dtype=np.int64),
-    )
-    return table, column("id"), claim_types
-
-
-def table_from_records(
-    *,
-    member_ids: Sequence[int],
-    activities: Sequence[str],
-    hours_hundredths: Sequence[int | None],
-    quantities: Sequence[str | None],
-    rates: Mapping[str, Fraction],
-) -> ContributionTable:
-    """An organization's recorded contributions as columns: recipients are member numbers
-    (as text), time where hours are given, otherwise a quantity; ``rates`` per activity (minor
-    units per hour or unit) where a model values work at a rate."""
-    n = len(member_ids)
-    recipients, recipient = _codes([str(m) for m in member_ids], lambda i: "", required=False)
-    names, activity = _codes(list(activities), lambda i: "", required=False)
-    hours_present = np.array([h is not None for h in hours_hundredths], dtype=bool)
-    hours = np.array([h or 0 for h in hours_hundredths], dtype=np.int64)
-    grid = scaled([rates.get(a) for a in names])
-    return ContributionTable(
-        recipients=recipients,
-        recipient=recipient,
-        activities=names,
-        activity=activity,
-        kind=np.where(hours_present, KINDS.index("time"), KINDS.index("non_cash")).astype(np.int8),
-        hours=ScaledColumn(hours, 100, hours_present),
-        quantity=_scaled_texts(list(quantities), lambda i: f"contributions[{i}].quantity"),
-        rate=ScaledColumn(grid.values[activity], grid.scale, grid.present[activity]),
-        amount=np.zeros(n, dtype=np.int64),
-    )

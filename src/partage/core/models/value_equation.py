@@ -54,10 +54,8 @@ from partage.core.models.base import (
     ModelResult,
     Spec,
     check_params,
-    money_ratio,
     money_text,
     number_text,
-    ratio_text,
     refuse,
     result,
 )
@@ -73,6 +71,7 @@ from partage.core.models.table import (
     group_sum,
     multiply,
 )
+from partage.core.models.wording import Phrases, Words, money_texts, ratio_texts
 from partage.core.money import format_minor
 
 BEHAVIORS = ("straight", "remaining")
@@ -257,7 +256,8 @@ def run_table(
     assert behavior in BEHAVIORS
     cur = spec.currency
     claims = claims_of(table, types)
-    pour = _Pour(table, claims, behavior)
+    words = Words(PHRASES, spec.language)
+    pour = _Pour(table, claims, behavior, words)
     report: list[dict[str, Any]] = []
     poured: list[Poured] = []
     fixed: dict[str, int] = {}
@@ -266,10 +266,12 @@ def run_table(
         base = Fraction(spec.budget) if behavior == "straight" else spec.budget - paid_so_far
         held = bucket.percentage * base / 100
         amount = held.numerator // held.denominator  # a bucket holds whole minor units
-        head = (
-            f"Bucket {number}: {number_text(bucket.percentage)} % of "
-            f"{'the budget' if behavior == 'straight' else 'what earlier buckets left'} "
-            f"({money_text(base, cur)}) = {money_text(amount, cur)}"
+        head = words(
+            "head_straight" if behavior == "straight" else "head_remaining",
+            number=number,
+            percentage=words.num(number_text(bucket.percentage)),
+            base=words.num(money_text(base, cur)),
+            amount=words.num(money_text(amount, cur)),
         )
         entry: dict[str, Any] = {"percentage": number_text(bucket.percentage)}
         if bucket.recipient is not None:
@@ -299,7 +301,7 @@ def run_table(
     if owed:
         extras["owed"] = {name: amount_text(owed[name], cur.decimals) for name in sorted(owed)}
     explain = _Explainer(
-        table, claims, cur, poured, names, numerators, denominator, allocations, owed
+        table, claims, cur, words, poured, names, numerators, denominator, allocations, owed
     )
     return result(
         "value_equation",
@@ -320,8 +322,10 @@ class _Pour:
     claim drops to 0 after the first bucket that pays it.
     """
 
-    def __init__(self, table: ContributionTable, claims: Claims, behavior: str) -> None:
-        self.table, self.claims, self.behavior = table, claims, behavior
+    def __init__(
+        self, table: ContributionTable, claims: Claims, behavior: str, words: Words
+    ) -> None:
+        self.table, self.claims, self.behavior, self.words = table, claims, behavior, words
         self.size = len(table.recipients)
         self.equity = claims.claim_type == EQUITY
         self.special = np.flatnonzero(~self.equity)
@@ -353,7 +357,7 @@ class _Pour:
     ) -> tuple[Poured, Fraction]:
         """Share one bucket among its claims; returns what its explanations need and what it
         paid out, exactly."""
-        table = self.table
+        table, words = self.table, self.words
         members: npt.NDArray[np.bool_] | None = None
         if rows is None:
             special = self.special.tolist()
@@ -367,19 +371,18 @@ class _Pour:
             (self.worth[row] for row in live), Fraction(0)
         )
         if claimed == 0 or amount == 0:
-            why = " (no claim of any value left)" if claimed == 0 else ""
-            return Poured(f"{head}, nothing shared{why}", members=members), Fraction(0)
+            nothing = words("nothing_left" if claimed == 0 else "nothing", head=head)
+            return Poured(nothing, members=members), Fraction(0)
         portion = Fraction(amount) / claimed
         if self.behavior == "remaining":
             portion = min(portion, Fraction(1))
-        rule = (
-            f", shared over claims worth {money_text(claimed, cur)}, portion {number_text(portion)}"
+        rule = words(
+            "rule",
+            claimed=words.num(money_text(claimed, cur)),
+            portion=words.num(number_text(portion)),
         )
         if self.behavior == "remaining" and amount > claimed:
-            rule += (
-                " (capped at 1: a claim gets at most its value; the "
-                f"{money_text(amount - claimed, cur)} the claims cannot take stays unallocated)"
-            )
+            rule += words("capped", rest=words.num(money_text(amount - claimed, cur)))
         self.terms.append((values, portion / self.claims.scale))
         live_worth: dict[int, Fraction] = defaultdict(Fraction)
         for row in live:
@@ -439,21 +442,56 @@ def _top(values: list[int]) -> int:
 MAX_DESCRIBED = 3  # claims described one by one in an explanation; beyond, summed up
 
 
-def describe(table: ContributionTable, claims: Claims, row: int, cur: Currency) -> str:
-    """A contribution's value as a member reads it: its inputs and the product."""
-    activity = table.activities[table.activity[row]]
-    label = f"{activity}: " if activity else ""
-    kind = KINDS[table.kind[row]]
-    value = money_ratio(int(claims.value[row]), claims.scale, cur)
-    if claims.by_rate[row]:
-        source = table.hours if kind == "time" else table.quantity
-        unit = "h" if kind == "time" else "units"
-        measure = f"{ratio_text(int(source.values[row]), source.scale)} {unit}"
-        if not table.rate.present[row]:
-            return f"{label}{measure} with no rate, worth 0"
-        rate = money_ratio(int(table.rate.values[row]), table.rate.scale, cur)
-        return f"{label}{measure} × {rate} = {value}"
-    return f"{label}{kind.replace('_', '-')} {value}"
+def describe(
+    table: ContributionTable, claims: Claims, rows: Any, cur: Currency, words: Words
+) -> list[str]:
+    """Contributions' claims as a member reads them: inputs, product and claim type, a column
+    at a time."""
+    at = np.asarray(rows, dtype=np.intp)
+    values = words.nums(money_texts(claims.value[at], claims.scale, cur))
+    m_scale = max(table.hours.scale, table.quantity.scale)
+    kind = table.kind[at]
+    measure = np.where(
+        kind == TIME,
+        table.hours.rescaled(m_scale).values[at],
+        table.quantity.rescaled(m_scale).values[at],
+    )
+    measures = words.nums(ratio_texts(measure, m_scale))
+    rates = words.nums(money_texts(table.rate.values[at], table.rate.scale, cur))
+    # The unit of each row: h for time; below 2 a French noun is singular (1,5 unité).
+    unit_of = [words("units"), words("unit_one"), words("unit_hours")]
+    units = np.where(kind == TIME, 2, (np.abs(measure) < 2 * m_scale).astype(np.int8)).tolist()
+    kinds = [words(f"kind_{name}") for name in KINDS]
+    types = [words(f"type_{name}") for name in CLAIM_TYPES]
+    labels: dict[int, str] = {}  # per activity shown, written once
+    by_amount = words.row("amount", ("label", "kind", "value", "type"))
+    no_rate = words.row("no_rate", ("label", "measure", "unit", "type"))
+    by_rate_row = words.row("by_rate", ("label", "measure", "unit", "rate", "value", "type"))
+    out = []
+    for i, (activity, k, by_rate, rated, claim_type) in enumerate(
+        zip(
+            table.activity[at].tolist(),
+            kind.tolist(),
+            claims.by_rate[at].tolist(),
+            table.rate.present[at].tolist(),
+            claims.claim_type[at].tolist(),
+            strict=True,
+        )
+    ):
+        label = labels.get(activity)
+        if label is None:
+            name = table.activities[activity]
+            label = labels[activity] = words("label", activity=name) if name else ""
+        type_ = types[claim_type]
+        if not by_rate:
+            out.append(by_amount(label, kinds[k], values[i], type_))
+        elif not rated:
+            out.append(no_rate(label, measures[i], unit_of[units[i]], type_))
+        else:
+            out.append(
+                by_rate_row(label, measures[i], unit_of[units[i]], rates[i], values[i], type_)
+            )
+    return out
 
 
 class _Explainer:
@@ -464,6 +502,7 @@ class _Explainer:
         table: ContributionTable,
         claims: Claims,
         cur: Currency,
+        words: Words,
         poured: list[Poured],
         names: tuple[str, ...],
         numerators: list[int],
@@ -472,10 +511,14 @@ class _Explainer:
         owed: Mapping[str, Fraction],
     ) -> None:
         self.table, self.claims, self.cur, self.poured = table, claims, cur, poured
+        self.words, self.separator = words, words("separator")
+        self.total_row = words.row("total", ("exact", "paid"))
+        self.shared_rows: dict[int, Callable[..., str]] = {}  # per bucket, filled row by row
         self.names, self.numerators, self.denominator = names, numerators, denominator
         self.allocations, self.owed = allocations, owed
         self._order: tuple[Rows, Rows] | None = None
         self._canonical = False
+        self._texts: _Texts | None = None
 
     def rows_of(self, who: int) -> list[int]:
         """The recipient's rows, largest claim first in a canonical order of their inputs (so
@@ -524,51 +567,209 @@ class _Explainer:
 
         return sorted(rows, key=key)[:MAX_DESCRIBED]
 
+    def texts(self) -> _Texts:
+        """Every number of every sentence, written a column at a time the first time any
+        explanation is read."""
+        if self._texts is None:
+            self._texts = _Texts.of(self)
+        return self._texts
+
     def __call__(self, name: str) -> str:
-        cur, recipients = self.cur, self.table.recipients
+        cur, recipients, t, words = self.cur, self.table.recipients, self.texts(), self.words
         at = bisect_left(recipients, name)
         who = at if at < len(recipients) and recipients[at] == name else None
-        described = []
+        described: list[str] = []
         if who is not None:
-            rows = self.rows_of(who)
-            shown = rows if len(rows) <= MAX_DESCRIBED else self.largest(rows)
-            described = sorted(
-                f"{describe(self.table, self.claims, row, cur)} "
-                f"({CLAIM_TYPES[self.claims.claim_type[row]]})"
-                for row in shown
-            )
-            if len(rows) > MAX_DESCRIBED:
-                worth = sum(int(self.claims.value[row]) for row in rows)
+            described = sorted(t.described[who])
+            more = t.counts[who] - MAX_DESCRIBED
+            if more > 0:
                 described.append(
-                    f"and {len(rows) - MAX_DESCRIBED} more, "
-                    f"{money_text(Fraction(worth, self.claims.scale), cur)} of claims in all"
+                    words("more_one" if more == 1 else "more", more=more, worth=t.worth[who])
                 )
-        lines = [line for bucket in self.poured if (line := self.line(bucket, name, who))]
+        lines = [line for i, b in enumerate(self.poured) if (line := self.line(i, b, name, who))]
         parts = []
         if described:
-            parts.append("Claims: " + "; ".join(described) + ".")
-        parts.append(". ".join(lines) + "." if lines else "No bucket includes these claims.")
-        exact = Fraction(self.numerators[bisect_left(self.names, name)], self.denominator)
-        parts.append(
-            f"Exact total {money_text(exact, cur)}, paid {money_text(self.allocations[name], cur)}"
-            " (each exact total is rounded once, by largest remainder)."
-        )
+            parts.append(words("claims", claims=self.separator.join(described)))
+        parts.append(". ".join(lines) + "." if lines else words("no_bucket"))
+        row = bisect_left(self.names, name)
+        parts.append(self.total_row(t.exact[row], t.paid[row]))
         if name in self.owed:
-            parts.append(f"Still owed on debt claims: {money_text(self.owed[name], cur)}.")
+            parts.append(words("owed", owed=words.num(money_text(self.owed[name], cur))))
         return " ".join(parts)
 
-    def line(self, bucket: Poured, name: str, who: int | None) -> str:
+    def line(self, index: int, bucket: Poured, name: str, who: int | None) -> str:
+        words = self.words
         if bucket.recipient is not None:
-            return f"{bucket.head}, the whole bucket to {name}" if bucket.recipient == name else ""
+            return words("whole", head=bucket.head, name=name) if bucket.recipient == name else ""
         if who is None or not bucket.includes(who):
             return ""
         if bucket.portion is None or bucket.values is None or bucket.special is None:
             return bucket.head
-        value = Fraction(int(bucket.values[who]), self.claims.scale)
-        value += bucket.special.get(who, Fraction(0))
-        if value:
-            got = value * bucket.portion
-            share = f"claims worth {money_text(value, self.cur)} get {money_text(got, self.cur)}"
+        special = bucket.special.get(who)
+        if special:
+            # Live debt or once claims add a fraction of their own: written one by one.
+            value = Fraction(int(bucket.values[who]), self.claims.scale) + special
+            worth = words.num(money_text(value, self.cur))
+            got = words.num(money_text(value * bucket.portion, self.cur))
+        elif bucket.values[who]:
+            worth, got = self.texts().buckets[index][0][who], self.texts().buckets[index][1][who]
         else:
-            share = "no claim of any value left (paid off, paid once, or worth 0), nothing"
-        return f"{bucket.head}{bucket.rule}: {share}"
+            worth = got = ""
+        if worth:
+            fill = self.shared_rows.get(index)
+            if fill is None:
+                fill = self.shared_rows[index] = words.row(
+                    "shared", ("worth", "got"), head=bucket.head, rule=bucket.rule
+                )
+            return fill(worth, got)
+        return words("shared_nothing", head=bucket.head, rule=bucket.rule)
+
+
+@dataclass(frozen=True, slots=True)
+class _Texts:
+    """The numbers of the explanations, written for every recipient at once."""
+
+    described: list[list[str]]  # per recipient: the claims shown one by one
+    counts: list[int]  # per recipient: how many claims
+    worth: list[str]  # per recipient: Σ claim values
+    exact: list[str]  # per name (with fixed recipients): the exact total
+    paid: list[str]  # per name: what was paid
+    buckets: list[tuple[list[str], list[str]]]  # per bucket, per recipient: worth, got
+
+    @staticmethod
+    def of(explainer: _Explainer) -> _Texts:
+        e, cur, words = explainer, explainer.cur, explainer.words
+        size = len(e.table.recipients)
+        if size:
+            e.rows_of(0)  # sorts the rows once
+        recipient = e.table.recipient
+        if e._canonical and e._order is not None:
+            # Each recipient's first claims in the canonical order, all at once.
+            order, starts = e._order
+            position = np.arange(len(order)) - np.repeat(starts[:-1], np.diff(starts))
+            shown = order[position < MAX_DESCRIBED]
+        else:
+            picked: list[int] = []
+            for who in range(size):
+                rows = e.rows_of(who)
+                picked.extend(rows if len(rows) <= MAX_DESCRIBED else e.largest(rows))
+            shown = np.array(picked, dtype=np.intp)
+        described: list[list[str]] = [[] for _ in range(size)]
+        lines = describe(e.table, e.claims, shown, cur, words)
+        for who, line in zip(recipient[shown].tolist(), lines, strict=True):
+            described[who].append(line)
+        counts = np.bincount(recipient, minlength=size).tolist()
+        worth = money_texts(group_sum(recipient, e.claims.value, size), e.claims.scale, cur)
+        buckets: list[tuple[list[str], list[str]]] = []
+        for bucket in e.poured:
+            if bucket.values is None or bucket.portion is None:
+                buckets.append(([], []))
+                continue
+            p, q = bucket.portion.numerator, bucket.portion.denominator
+            buckets.append(
+                (
+                    words.nums(money_texts(bucket.values, e.claims.scale, cur)),
+                    words.nums(money_texts(multiply(bucket.values, p), e.claims.scale * q, cur)),
+                )
+            )
+        return _Texts(
+            described=described,
+            counts=counts,
+            worth=words.nums(worth),
+            exact=words.nums(money_texts(e.numerators, e.denominator, cur)),
+            paid=words.nums(money_texts([e.allocations[n] for n in e.names], 1, cur)),
+            buckets=buckets,
+        )
+
+
+# ``unit_one`` (a quantity below 2) and ``more_one`` are the singulars French needs; English
+# keeps its plural. Bucket heads and rules are written once per bucket and become part of the
+# explanations.
+PHRASES: Phrases = {
+    "en": {
+        "head_straight": "Bucket {number}: {percentage} % of the budget ({base}) = {amount}",
+        "head_remaining": (
+            "Bucket {number}: {percentage} % of what earlier buckets left ({base}) = {amount}"
+        ),
+        "nothing": "{head}, nothing shared",
+        "nothing_left": "{head}, nothing shared (no claim of any value left)",
+        "rule": ", shared over claims worth {claimed}, portion {portion}",
+        "capped": (
+            " (capped at 1: a claim gets at most its value; the {rest} the claims cannot take "
+            "stays unallocated)"
+        ),
+        "whole": "{head}, the whole bucket to {name}",
+        "shared": "{head}{rule}: claims worth {worth} get {got}",
+        "shared_nothing": (
+            "{head}{rule}: no claim of any value left (paid off, paid once, or worth 0), nothing"
+        ),
+        "label": "{activity}: ",
+        "unit_hours": "h",
+        "units": "units",
+        "unit_one": "units",
+        "by_rate": "{label}{measure} {unit} × {rate} = {value} ({type})",
+        "no_rate": "{label}{measure} {unit} with no rate, worth 0 ({type})",
+        "amount": "{label}{kind} {value} ({type})",
+        "kind_time": "time",
+        "kind_cash": "cash",
+        "kind_non_cash": "non-cash",
+        "kind_use": "use",
+        "type_equity": "equity",
+        "type_debt": "debt",
+        "type_once": "once",
+        "more": "and {more} more, {worth} of claims in all",
+        "more_one": "and {more} more, {worth} of claims in all",
+        "separator": "; ",
+        "claims": "Claims: {claims}.",
+        "no_bucket": "No bucket includes these claims.",
+        "total": (
+            "Exact total {exact}, paid {paid} (each exact total is rounded once, by largest "
+            "remainder)."
+        ),
+        "owed": "Still owed on debt claims: {owed}.",
+    },
+    "fr": {
+        "head_straight": "Tranche {number} : {percentage} % du budget ({base}) = {amount}",
+        "head_remaining": (
+            "Tranche {number} : {percentage} % de ce qu'ont laissé les tranches précédentes "
+            "({base}) = {amount}"
+        ),
+        "nothing": "{head}, rien n'est réparti",
+        "nothing_left": "{head}, rien n'est réparti (aucune créance n'a plus de valeur)",
+        "rule": ", répartie au prorata de créances valant {claimed}, coefficient {portion}",
+        "capped": (
+            " (plafonné à 1 : une créance reçoit au plus sa valeur ; les {rest} que les créances "
+            "ne peuvent pas recevoir restent non alloués)"
+        ),
+        "whole": "{head}, toute la tranche va à {name}",
+        "shared": "{head}{rule} : les créances valant {worth} reçoivent {got}",
+        "shared_nothing": (
+            "{head}{rule} : aucune créance n'a plus de valeur (dette remboursée, créance "
+            "ponctuelle déjà payée ou valeur nulle), donc rien à recevoir"
+        ),
+        "label": "{activity} : ",
+        "unit_hours": "h",
+        "units": "unités",
+        "unit_one": "unité",
+        "by_rate": "{label}{measure} {unit} × {rate} = {value} ({type})",
+        "no_rate": "{label}{measure} {unit} sans tarif, valeur 0 ({type})",
+        "amount": "{label}{kind} {value} ({type})",
+        "kind_time": "temps",
+        "kind_cash": "apport en argent",
+        "kind_non_cash": "apport en nature",
+        "kind_use": "mise à disposition",
+        "type_equity": "permanente",
+        "type_debt": "dette",
+        "type_once": "ponctuelle",
+        "more": "et {more} autres, soit {worth} de créances en tout",
+        "more_one": "et {more} autre, soit {worth} de créances en tout",
+        "separator": " ; ",
+        "claims": "Créances : {claims}.",
+        "no_bucket": "Aucune tranche ne porte sur ces créances.",
+        "total": (
+            "Total exact {exact}, versé {paid} (chaque total exact est arrondi une seule fois, "
+            "par la méthode du plus fort reste)."
+        ),
+        "owed": "Reste dû sur les créances de dette : {owed}.",
+    },
+}
