@@ -28,12 +28,28 @@ Gettext = Callable[[str], str]
 Params = QueryParams | FormData
 
 # The models a person picks in the form, by key, in the order of the form.
-MODEL_KEYS = ("hours", "quantity", "grid", "equation")
+MODEL_KEYS = ("hours", "quantity", "grid", "equation", "grain")
+# The models that read scores the admin gives rather than the contributions recorded.
+ON_SCORES = frozenset(("grain",))
 DEFAULT_MODELS = ("hours", "grid")
 DEFAULT_RESERVE = "10"
+GRAIN_POLICIES = ("balanced", "immediate", "recent")
+DEFAULT_DISCOUNT = "50"
 # The form's fields that describe a preview (carried along by the forms that post one).
 PREVIEW_FIELDS = frozenset(
-    ("budget", "since", "until", "activity", "model", "rate_activity", "rate_amount", "reserve")
+    (
+        "budget",
+        "since",
+        "until",
+        "activity",
+        "model",
+        "rate_activity",
+        "rate_amount",
+        "reserve",
+        "policy",
+        "discount",
+        "scores",
+    )
 )
 
 MODEL_NAMES = {
@@ -71,6 +87,15 @@ MODEL_HINTS = {
         "members who backed it more than by the amounts."
     ),
 }
+POLICY_NAMES = {"balanced": N_("Balanced"), "immediate": N_("Immediate"), "recent": N_("Recent")}
+POLICY_HINTS = {
+    "balanced": N_(
+        "first pays those whose earlier grain payouts fell behind their scores; the first "
+        "time, in proportion to the scores of every interval"
+    ),
+    "immediate": N_("in proportion to the scores of the last interval only"),
+    "recent": N_("every interval counts, the older ones less"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +109,18 @@ class Choice:
     models: tuple[str, ...] = DEFAULT_MODELS
     rates: tuple[tuple[str, str], ...] = ()
     reserve: str = DEFAULT_RESERVE
+    policy: str = GRAIN_POLICIES[0]
+    discount: str = DEFAULT_DISCOUNT
+    # Grain's scores as CSV text (an uploaded file is read into it).
+    scores: str = ""
+
+    @property
+    def on_scores(self) -> bool:
+        return any(key in ON_SCORES for key in self.models)
+
+    @property
+    def on_contributions(self) -> bool:
+        return any(key not in ON_SCORES for key in self.models)
 
 
 def _texts(params: Params, name: str) -> list[str]:
@@ -109,6 +146,9 @@ def choice_of(params: Params) -> Choice:
         models=tuple(k for k in MODEL_KEYS if k in _texts(params, "model")),
         rates=rates,
         reserve=_text(params, "reserve", DEFAULT_RESERVE),
+        policy=_text(params, "policy", GRAIN_POLICIES[0]),
+        discount=_text(params, "discount", DEFAULT_DISCOUNT),
+        scores=_text(params, "scores"),
     )
 
 
@@ -147,6 +187,21 @@ def _reserve(choice: Choice) -> int:
     )
 
 
+def _grain(choice: Choice) -> dict[str, Any]:
+    if choice.policy not in GRAIN_POLICIES:
+        raise InvalidInput(
+            "distribution.bad_policy", "choose balanced, immediate or recent", field="policy"
+        )
+    grain: dict[str, Any] = {"type": "grain", "policy": choice.policy}
+    if choice.policy == "recent":
+        # The form asks for a percentage; the model takes the share lost per step back.
+        percent = forms.whole_number(
+            choice.discount, field="discount", low=0, high=100, code="distribution.bad_discount"
+        )
+        grain["discount"] = str(Decimal(percent) / 100)
+    return grain
+
+
 def model_spec(key: str, choice: Choice, currency: Currency) -> dict[str, Any]:
     """The model spec the services run for one of the form's choices."""
     if key in ("hours", "quantity"):
@@ -173,6 +228,8 @@ def model_spec(key: str, choice: Choice, currency: Currency) -> dict[str, Any]:
                 for a, r in rates.items()
             }
         return equation
+    if key == "grain":
+        return _grain(choice)
     raise InvalidInput("distribution.no_model", "choose at least one model", field="model")
 
 
@@ -317,4 +374,25 @@ def parameters(
                     )
                 )
         return said
+    if model == "grain":
+        policy = str(params.get("policy", ""))
+        said = [
+            _("Policy: {name} — {hint}").format(
+                name=_(POLICY_NAMES[policy]), hint=_(POLICY_HINTS[policy])
+            )
+            if policy in POLICY_NAMES
+            else policy
+        ]
+        if "discount" in params:
+            said.append(
+                _("each interval weighs {percent} % less than the next one").format(
+                    percent=_percent(params["discount"])
+                )
+            )
+        return said
     return []
+
+
+def _percent(share: object) -> str:
+    """A share (``0.25``) as a percentage without trailing zeros (``25``)."""
+    return f"{(_decimal(share) * 100).normalize():f}"

@@ -2,6 +2,10 @@
 comparison side by side (a GET, so it can be bookmarked; it writes nothing), posting one
 model's result to the ledger (admins), and a posted distribution with each member's "why".
 
+The form posts (it may carry a file of scores for grain): without grain it is sent on to the
+bookmarkable comparison; with grain the comparison is the answer to the post, the scores'
+text carried in its forms (see :mod:`partage.web.scores`).
+
 A refused preview shows the form again with the message next to its field; a refused post
 shows the comparison again with the message in the form that posted it. Nothing is written
 in either case.
@@ -9,22 +13,29 @@ in either case.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request, Response
-from starlette.datastructures import FormData
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData, UploadFile
 
 from partage.core.distribution import Distribution
 from partage.core.errors import DomainError, InvalidInput
 from partage.services import contributions, distributions
 from partage.services.context import Actor, UnitOfWork
-from partage.web import forms
+from partage.web import forms, scores
 from partage.web.actions import act_on_form
 from partage.web.comparison import (
+    GRAIN_POLICIES,
     MODEL_HINTS,
     MODEL_KEYS,
     MODEL_NAMES,
+    ON_SCORES,
+    POLICY_HINTS,
+    POLICY_NAMES,
     PREVIEW_FIELDS,
     Choice,
     Params,
@@ -40,7 +51,14 @@ from partage.web.comparison import (
 from partage.web.i18n import N_, Formatter
 from partage.web.labels import account_label
 from partage.web.membership import actor_of, org_frame
-from partage.web.rendering import WebRoute, gettext, lang_of, render_form_page, uow_factory
+from partage.web.rendering import (
+    WebRoute,
+    gettext,
+    lang_of,
+    redirect,
+    render_form_page,
+    uow_factory,
+)
 
 router = APIRouter(route_class=WebRoute)
 
@@ -68,13 +86,30 @@ def _describe(d: Distribution, actor: Actor, fmt: Formatter, request: Request) -
         "key": key,
         "name": _(MODEL_NAMES.get(key, d.model)),
         "hint": _(MODEL_HINTS[key]) if key in MODEL_HINTS else "",
-        "period": _period(d.source.get("since"), d.source.get("until"), fmt, request),
+        "period": _read(d.source, fmt, request),
+        "on_scores": isinstance(d.source.get("scores"), Mapping),
         "activity": d.source.get("activity"),
         "fund": account_label(d.fund, {}, {}, _),
         "parameters": parameters(
             d.model, d.params, currency, lambda minor: fmt.money(minor, currency), _
         ),
     }
+
+
+def _read(source: Mapping[str, Any], fmt: Formatter, request: Request) -> str:
+    """What a posted distribution read: members' scores, or the contributions of a period."""
+    given = source.get("scores")
+    if isinstance(given, Mapping):
+        intervals = max((len(row) for row in given.values()), default=0)
+        return _scored(len(given), intervals, request)
+    return _period(source.get("since"), source.get("until"), fmt, request)
+
+
+def _scored(members: int, intervals: int, request: Request) -> str:
+    _ = gettext(request)
+    return _("scores of {members} member(s) over {intervals} interval(s)").format(
+        members=members, intervals=intervals
+    )
 
 
 def _period(since: object, until: object, fmt: Formatter, request: Request) -> str:
@@ -116,6 +151,9 @@ def list_context(
         "model_keys": MODEL_KEYS,
         "model_names": MODEL_NAMES,
         "model_hints": MODEL_HINTS,
+        "policies": GRAIN_POLICIES,
+        "policy_names": POLICY_NAMES,
+        "policy_hints": POLICY_HINTS,
     }
 
 
@@ -156,8 +194,8 @@ def preview_context(
     fmt = Formatter(lang_of(request))
     choice = choice_of(params)
     budget = budget_of(choice, currency)
-    data = distributions.source(choice.since, choice.until, choice.activity)
     chosen = model_specs(choice, currency)
+    data = scores.source_of(uow, actor, choice, choice.models)
     seen = distributions.preview(
         uow, actor=actor, models=[spec for _key, spec in chosen], data=data, budget=budget
     )
@@ -166,12 +204,23 @@ def preview_context(
         for (key, _spec), result in zip(chosen, seen.results, strict=True)
     ]
     query = _query(params)
+
+    def money(minor: int) -> str:
+        return fmt.money(minor, currency)
+
     return {
         **org_frame(uow, actor, section="distributions"),
         "choice": choice,
+        # Grain's policy in words: its column alone does not tell how it read the scores.
+        "said": {
+            key: parameters(spec["type"], spec, currency, money, _)
+            for key, spec in chosen
+            if key in ON_SCORES
+        },
         "budget": budget,
         "period": _sentence(_period(data.since, data.until, fmt, request)),
         "read": seen.contributions,
+        "scored": scores.size(data),
         "columns": columns,
         "lines": lines(columns, seen.names, _),
         "model_names": MODEL_NAMES,
@@ -217,6 +266,33 @@ def preview_page(request: Request, slug: str) -> Response:
     return show_preview(request, slug, request.query_params)
 
 
+@router.post("/o/{slug}/distributions/preview")
+async def preview_posted(request: Request, slug: str) -> Response:
+    """The form, posted: with grain, the comparison over the scores given; without, on to
+    the comparison's address. ``change`` (from a comparison) shows the form again, filled."""
+    form = await forms.posted(request)
+    upload = forms.upload(form, scores.FILE_FIELD)
+    data = await upload.read(scores.MAX_BYTES + 1) if upload is not None else b""
+    await form.close()  # the upload is spooled to a temporary file
+    fields: list[tuple[str, str | UploadFile]] = [
+        (k, v) for k, v in form.multi_items() if k in PREVIEW_FIELDS and isinstance(v, str)
+    ]
+
+    def answer() -> Response:
+        try:
+            params = scores.with_file(fields, data)
+        except InvalidInput as refused:
+            return show_list(request, slug, params=FormData(fields), error=refused)
+        if "change" in form:
+            return show_list(request, slug, params=params)
+        if not choice_of(params).on_scores:
+            kept = [(k, v) for k, v in fields if k != "scores"]
+            return redirect(f"/o/{slug}/distributions/preview?{urlencode(kept)}")
+        return show_preview(request, slug, params)
+
+    return await run_in_threadpool(answer)
+
+
 def _fund(form: FormData) -> str:
     chosen = forms.text(form, "fund", "commons").strip()
     if chosen == "project":
@@ -244,7 +320,7 @@ async def post_distribution(request: Request, slug: str) -> Response:
             uow,
             actor=actor,
             model=specs[wanted],
-            data=distributions.source(choice.since, choice.until, choice.activity),
+            data=scores.source_of(uow, actor, choice, (wanted,)),
             budget=budget_of(choice, currency),
             fund=_fund(form),
             now=request.app.state.clock(),

@@ -195,6 +195,31 @@ ERROR_MESSAGES: dict[str, str] = {
     "distribution.no_rates": N_("Give at least one activity a rate."),
     "distribution.bad_reserve": N_("The reserve is a whole percentage from 0 to 100."),
     "distribution.unknown_member": N_("There is no such member."),
+    "distribution.no_scores": N_(
+        "Grain shares the budget by scores: choose a file of scores or paste them."
+    ),
+    "distribution.bad_policy": N_("Choose a policy: balanced, immediate or recent."),
+    "distribution.bad_discount": N_("The discount is a whole percentage from 0 to 100."),
+    "scores.encoding": N_("The scores are not UTF-8 text: save the file as CSV UTF-8."),
+    "scores.too_large": N_("The scores are larger than 1 MB."),
+    "scores.bad_csv": N_("The scores are not a readable CSV text."),
+    "scores.bad_header": N_(
+        "The first line starts with “member”, then names one column per interval, "
+        "for example: member,week 1,week 2."
+    ),
+    "scores.empty": N_("No member has scores: add one line per member under the first line."),
+    "scores.unknown_member": N_(
+        "Line {line}: there is no member with the number or exact name “{cell}”."
+    ),
+    "scores.duplicate_member": N_("Line {line}: “{cell}” already has a line of scores."),
+    "scores.malformed": N_(
+        "Line {line} has {cells} cells but the first line has {columns}: give each member "
+        "one score per interval, with a point for decimals (2.5)."
+    ),
+    "scores.not_a_number": N_(
+        "Line {line}, column “{column}”: “{cell}” is not a number of 0 or more "
+        "(write decimals with a point: 2.5)."
+    ),
     "epoch.not_found": N_("There is no such epoch."),
     "epoch.closed": N_("This epoch is closed: the gifts can no longer change."),
     "epoch.over_budget": N_("You gave more points than you have: lower some gifts."),
@@ -236,7 +261,11 @@ SUFFIX_MESSAGES: dict[str, str] = {
 
 
 def error_message(error: DomainError, gettext: Callable[[str], str]) -> str:
-    return message_for(error.code, error.message, gettext)
+    """The reader's words for ``error``, naming what its params name (a line, a cell)."""
+    message = message_for(error.code, error.message, gettext)
+    if error.params and error.code in ERROR_MESSAGES:
+        return message.format_map(error.params)
+    return message
 
 
 def message_for(code: str, fallback: str, gettext: Callable[[str], str]) -> str:
