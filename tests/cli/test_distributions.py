@@ -65,6 +65,10 @@ def test_preview_then_run(community: Community, db_url: str) -> None:
     assert posted["paid"] == 10200 and posted["entry_seq"] == 2
     listed = json.loads(cli("distribution", "list", "tiers-lieux", "--json").stdout)
     assert [d["id"] for d in listed] == [posted["id"]]
+    english = cli("distribution", "show", "tiers-lieux", str(posted["id"])).stdout
+    french = cli("distribution", "show", "tiers-lieux", str(posted["id"]), "--lang", "fr").stdout
+    assert "4 h × 25.50 EUR = 102.00 EUR" in english
+    assert "4 h × 25,50 EUR = 102,00 EUR" in french
     bad = cli(
         "distribution", "preview", "tiers-lieux", "--budget", "5", "--model", "{not json", "--json"
     )

@@ -72,7 +72,40 @@ def test_running_posts_one_balanced_entry_with_explanations(community: Community
         )
         assert ledger.check(u, actor=c.admin).ok
         again = distributions.distribution(u, actor=c.chloe, distribution_id=done.id)
-    assert "10 h × 30.00 EUR" in again.result["explanations"][str(c.bruno.member.id)]
+    bruno = str(c.bruno.member.id)
+    assert again.result["language"] == "en"
+    assert "10 h × 30.00 EUR" in again.result["explanations"][bruno]
+    # Every member reads why in their language: the same run, recorded in French too.
+    assert again.result["explanations_fr"].keys() == again.result["explanations"].keys()
+    assert "10 h × 30,00 EUR" in again.result["explanations_fr"][bruno]
+    assert "versé : 300,00 EUR" in again.result["explanations_fr"][bruno]
+
+
+def test_a_preview_explains_in_the_language_asked(community: Community) -> None:
+    c = community
+    record(c)
+    with c.uow(readonly=True) as u:
+        seen = distributions.preview(
+            u,
+            actor=c.bruno,
+            models=[{"type": "proportional", "by": "hours"}],
+            data=distributions.source(since="2026-02-01"),
+            budget=100_000,
+            language="fr",
+        )
+    [hours] = seen.results
+    assert hours["language"] == "fr"
+    assert hours["explanations"][str(c.bruno.member.id)].startswith("heures 10 sur 15 (66,67 %)")
+    with pytest.raises(InvalidInput) as err, c.uow(readonly=True) as u:
+        distributions.preview(
+            u,
+            actor=c.bruno,
+            models=[{"type": "proportional"}],
+            data=distributions.source(),
+            budget=1,
+            language="de",
+        )
+    assert err.value.code == "distribution.bad_language"
 
 
 def test_value_equation_can_feed_the_commons(community: Community) -> None:

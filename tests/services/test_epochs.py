@@ -81,6 +81,8 @@ def test_an_epoch_from_opening_to_one_balanced_entry(community: Community) -> No
         assert ledger.check(u, actor=c.admin).ok
         listed = distributions.distributions(u, actor=c.bruno)
     assert [(x.id, x.model) for x in listed] == [(closed.distribution.id, "peer_allocation")]
+    french = closed.distribution.result["explanations_fr"][str(ch)]
+    assert "Points reçus : 140 sur un total de 260" in french
     with pytest.raises(Conflict) as err, c.uow() as u:
         epochs.close_epoch(u, actor=c.admin, epoch_id=e, now=c.clock())
     assert err.value.code == "epoch.closed"

@@ -63,6 +63,8 @@ def test_a_funding_call_from_opening_to_one_balanced_entry(community: Community)
     assert dict(expected.allocations) == {"four-a-pain": 1_000, "jardin": 3_800}
     d = closed.distribution
     assert d is not None and d.model == "quadratic_funding" and d.paid == 4_800
+    assert d.result["explanations_fr"].keys() == d.result["explanations"].keys()
+    assert "38,00 EUR" in d.result["explanations_fr"]["jardin"]
     with c.uow(readonly=True) as u:
         [posted] = [
             x for x in ledger.journal(u, actor=c.admin) if x.entry.cause == f"funding_call:{f}"

@@ -3,9 +3,11 @@ member got what they got — in French and in English, refusals writing nothing.
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlencode
 
 import pytest
+from sqlalchemy import text
 
 from partage.core import chart
 from partage.services import contributions, distributions, ledger
@@ -118,6 +120,9 @@ def test_a_preview_compares_models_side_by_side_and_writes_nothing(
     french = visitor.get(preview_url(query, "fr")).text
     assert "666,67\u00a0€" in french and "Coefficient de Gini" in french
     assert "Ce que chaque modèle donnerait" in french
+    # The explanations speak French too, with a decimal comma, and say so to the browser.
+    assert "Animation : 10 h × 30,00 EUR = 300,00 EUR" in french
+    assert '<dd lang="en">' not in french and "en anglais" not in french
 
 
 @pytest.mark.parametrize(
@@ -194,6 +199,31 @@ def test_an_admin_posts_one_model_and_the_ledger_shows_the_entry(
     french = visitor.get(f"{ORG}/distributions/1?lang=fr").text
     assert "Répartition n°\u00a01" in french and "300,00\u00a0€" in french
     assert "(vous)" in french
+    assert "Animation : 10 h × 30,00 EUR = 300,00 EUR" in french
+    assert 'class="why" lang="en"' not in french
+
+
+def test_a_distribution_recorded_in_english_only_says_so(
+    visitor: Visitor, community: Community
+) -> None:
+    # A run recorded before explanations were kept in French shows its English ones, marked.
+    c = community
+    record(c)
+    visitor.sign_in("aicha")
+    visitor.post(f"{ORG}/distributions", posted_form(COMPARE, "grid"))
+    with c.uow() as u:
+        found = u.distributions.get(c.admin.org_id, 1)
+        assert found is not None
+        older = {k: v for k, v in found.result.items() if k not in ("explanations_fr", "language")}
+        engine = u.engine
+    with engine.begin() as conn:  # as the row was written before, outside the repositories
+        conn.execute(
+            text("UPDATE distributions SET result = :r WHERE organization_id = :o AND id = 1"),
+            {"r": json.dumps(older), "o": c.admin.org_id},
+        )
+    french = visitor.get(f"{ORG}/distributions/1?lang=fr").text
+    assert 'class="why" lang="en"' in french and "10 h × 30.00 EUR" in french
+    assert "en anglais" in french
     statement = visitor.get(f"{ORG}/members/{c.bruno.member.id}").text
     assert f'href="{ORG}/distributions/1"' in statement
 

@@ -4,7 +4,7 @@ then post one (admin). Models are JSON objects as in docs/simulate.md."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
@@ -41,6 +41,7 @@ class PreviewIn(Period):
     models: list[dict[str, Any]] = Field(
         min_length=1, max_length=10, examples=[[MODEL_EXAMPLE, {"type": "proportional"}]]
     )
+    language: Literal["en", "fr"] = Field("en", description="the explanations' language")
 
 
 class RunIn(Period):
@@ -90,6 +91,7 @@ def preview(body: PreviewIn, actor: OrgActor, uow: Units) -> PreviewOut:
             models=body.models,
             data=distributions.source(body.since, body.until, body.activity, body.scores),
             budget=minor_units(body.budget, currency, field="budget"),
+            language=body.language,
         )
     return PreviewOut(
         contributions=seen.contributions, names=dict(seen.names), results=list(seen.results)

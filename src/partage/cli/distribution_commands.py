@@ -22,6 +22,7 @@ Slug = Annotated[str, typer.Argument(help="The organization's short name.")]
 Since = Annotated[str | None, typer.Option(help="First day of contributions read (YYYY-MM-DD).")]
 Until = Annotated[str | None, typer.Option(help="Last day of contributions read.")]
 Activity = Annotated[str | None, typer.Option(help="Only this activity.")]
+Lang = Annotated[str, typer.Option("--lang", help="The language of the explanations: en or fr.")]
 Scores = Annotated[
     Path | None,
     typer.Option(help="CSV of scores for grain: member, then one column per interval."),
@@ -82,6 +83,7 @@ def preview(
     until: Until = None,
     activity: Activity = None,
     scores: Scores = None,
+    lang: Lang = "en",
     as_json: Json = False,
 ) -> None:
     """What each model would give each member, side by side. Writes nothing."""
@@ -96,6 +98,7 @@ def preview(
                 models=[_model(m, i) for i, m in enumerate(model)],
                 data=data,
                 budget=parse_minor(budget, actor.organization.currency.decimals, field="budget"),
+                language=lang,
             )
         emit(as_json, seen, lambda: typer.echo(_table(seen)))
 
@@ -155,8 +158,10 @@ def list_(ctx: typer.Context, slug: Slug, as_json: Json = False) -> None:
 
 
 @distribution.command("show")
-def show(ctx: typer.Context, slug: Slug, distribution_id: int, as_json: Json = False) -> None:
-    """One distribution: each member's amount and why."""
+def show(
+    ctx: typer.Context, slug: Slug, distribution_id: int, lang: Lang = "en", as_json: Json = False
+) -> None:
+    """One distribution: each member's amount and why (in English, or French with --lang fr)."""
     c = cli_context(ctx)
     with reporting(as_json):
         with c.uow(readonly=True) as u:
@@ -166,7 +171,12 @@ def show(ctx: typer.Context, slug: Slug, distribution_id: int, as_json: Json = F
 
         def human() -> None:
             typer.echo(f"distribution #{found.id}: {found.model}, budget {found.result['budget']}")
+            written = found.result.get("language", "en")
+            why = found.result.get(
+                "explanations" if lang == written else f"explanations_{lang}",
+                found.result["explanations"],
+            )
             for who, amount in found.result["allocations"].items():
-                typer.echo(f"  {who:>8} {amount:>14}  {found.result['explanations'].get(who, '')}")
+                typer.echo(f"  {who:>8} {amount:>14}  {why.get(who, '')}")
 
         emit(as_json, found, human)

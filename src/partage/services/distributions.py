@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -22,10 +22,11 @@ from partage.core.distribution import Distribution
 from partage.core.errors import InvalidInput, NotFound
 from partage.core.ledger import entry
 from partage.core.models.base import ModelResult, Spec
-from partage.core.models.registry import MODEL_NAMES, as_json, simulate
+from partage.core.models.registry import MODEL_NAMES, as_json, run_model, simulate, translations
 from partage.core.models.spec import decimal, money
 from partage.core.models.table import RowsOfTable
 from partage.core.models.text_columns import table_from_records
+from partage.core.models.wording import LANGUAGES
 from partage.core.money import Money, check_minor, parse_minor
 from partage.core.roles import require_admin
 from partage.services.context import Actor, UnitOfWork
@@ -192,7 +193,12 @@ def _check_models(models: Sequence[Mapping[str, Any]], data: Source) -> None:
 
 
 def _run(
-    uow: UnitOfWork, actor: Actor, models: Sequence[Mapping[str, Any]], data: Source, budget: int
+    uow: UnitOfWork,
+    actor: Actor,
+    models: Sequence[Mapping[str, Any]],
+    data: Source,
+    budget: int,
+    language: str = "en",
 ) -> tuple[Spec, list[ModelResult]]:
     check_minor(budget, field="budget")
     _check_models(models, data)
@@ -233,7 +239,10 @@ def _run(
         quantities=recorded.quantities,
         rates=rates,
     )
+    if language not in LANGUAGES:
+        raise InvalidInput("distribution.bad_language", "language is en or fr", "language")
     spec = Spec(
+        language=language,
         currency=actor.organization.currency,
         budget=budget,
         contributions=RowsOfTable(table, [str(i) for i in recorded.ids]),
@@ -265,9 +274,11 @@ def preview(
     models: Sequence[Mapping[str, Any]],
     data: Source,
     budget: int,
+    language: str = "en",
 ) -> Preview:
-    """Every member may look: what each model would give, side by side. Writes nothing."""
-    spec, results = _run(uow, actor, models, data, budget)
+    """Every member may look: what each model would give, side by side, explained in
+    ``language`` (en or fr). Writes nothing."""
+    spec, results = _run(uow, actor, models, data, budget, language)
     names = {str(m.id): m.name for m in uow.community.members(actor.org_id)}
     return Preview(
         budget=budget,
@@ -328,10 +339,14 @@ def record(
     fund: str,
     posting: Posting,
     now: datetime,
+    rerun: Callable[[Spec], ModelResult],
 ) -> int | None:
     """Post one balanced entry (when anything moves) and record the run as a distribution;
     every way of paying a model's result — a distribution, an epoch, a funding call — ends
-    here. Returns the entry's number."""
+    here. Returns the entry's number.
+
+    ``rerun`` runs the same model on a spec: the explanations are recorded in every language
+    (``explanations`` in English, ``explanations_fr``…), so each member reads them in theirs."""
     code = actor.organization.currency.code
     seq = None
     if any(amount for _, amount in posting.lines):
@@ -355,7 +370,7 @@ def record(
         budget=spec.budget,
         paid=result.paid,
         unallocated=result.unallocated,
-        result=as_json(result, spec),
+        result={**as_json(result, spec), **translations(spec, rerun)},
         entry_seq=seq,
         by=actor.member.id,
         now=now,
@@ -400,6 +415,7 @@ def run(
             tuple(lines),
         ),
         now=now,
+        rerun=lambda other: run_model(other, 0),
     )
     uow.commit()
     found = uow.distributions.get(actor.org_id, distribution_id)

@@ -232,6 +232,7 @@ def close_epoch(uow: UnitOfWork, *, actor: Actor, epoch_id: int, now: datetime) 
             f"epoch:{epoch_id}", f"peer allocation, epoch #{epoch_id} ({found.name})", tuple(lines)
         ),
         now=now,
+        rerun=lambda other: peer_allocation.run(other, params, "epoch"),
     )
     if not uow.epochs.mark_closed(
         actor.org_id, epoch_id, by=actor.member.id, now=now, distribution_id=distribution_id

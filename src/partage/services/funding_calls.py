@@ -223,6 +223,7 @@ def close_call(uow: UnitOfWork, *, actor: Actor, call_id: int, now: datetime) ->
             tuple(lines),
         ),
         now=now,
+        rerun=lambda other: quadratic_funding.run(other, {}, "funding_call"),
     )
     if not uow.funding_calls.mark_closed(
         actor.org_id, call_id, by=actor.member.id, now=now, distribution_id=distribution_id

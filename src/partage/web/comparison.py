@@ -262,6 +262,7 @@ class Column:
     top_share: Decimal
     recipients: int
     explanations: dict[str, str]
+    explained_in: str  # the language the explanations are written in
 
     @property
     def pays_members(self) -> bool:
@@ -291,9 +292,23 @@ def _decimal(text: object) -> Decimal:
         return Decimal(0)
 
 
-def column(key: str, result: Mapping[str, Any], currency: Currency) -> Column:
+def explanations_in(result: Mapping[str, Any], lang: str) -> tuple[dict[str, str], str]:
+    """A result's explanations in the reader's language when it has them, and that language:
+    a posted run keeps them in every language (``explanations_fr``…); one recorded before
+    that has only its own (English)."""
+    written = str(result.get("language", "en"))
+    found = (
+        result.get("explanations", {}) if written == lang else result.get(f"explanations_{lang}")
+    )
+    if found is None:
+        found, lang = result.get("explanations", {}), written
+    return {str(k): str(v) for k, v in found.items()}, lang
+
+
+def column(key: str, result: Mapping[str, Any], currency: Currency, lang: str = "en") -> Column:
     allocations = {str(k): _minor(v, currency) for k, v in result["allocations"].items()}
     indicators: Mapping[str, Any] = result.get("indicators", {})
+    explanations, explained_in = explanations_in(result, lang)
     return Column(
         key=key,
         allocations=allocations,
@@ -302,7 +317,8 @@ def column(key: str, result: Mapping[str, Any], currency: Currency) -> Column:
         gini=_decimal(indicators.get("gini", "0")).quantize(Decimal("0.01"), ROUND_HALF_UP),
         top_share=_decimal(indicators.get("top_10_percent_share", "0")),
         recipients=int(indicators.get("recipients", 0)),
-        explanations={str(k): str(v) for k, v in result.get("explanations", {}).items()},
+        explanations=explanations,
+        explained_in=explained_in,
     )
 
 

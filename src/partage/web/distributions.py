@@ -197,10 +197,15 @@ def preview_context(
     chosen = model_specs(choice, currency)
     data = scores.source_of(uow, actor, choice, choice.models)
     seen = distributions.preview(
-        uow, actor=actor, models=[spec for _key, spec in chosen], data=data, budget=budget
+        uow,
+        actor=actor,
+        models=[spec for _key, spec in chosen],
+        data=data,
+        budget=budget,
+        language=lang_of(request),
     )
     columns = [
-        column(key, result, currency)
+        column(key, result, currency, lang_of(request))
         for (key, _spec), result in zip(chosen, seen.results, strict=True)
     ]
     query = _query(params)
@@ -353,7 +358,7 @@ def distribution_page(request: Request, slug: str, distribution_id: str) -> Resp
         names = {str(mid): name for mid, name in frame["names"].items()}
         described = _describe(found, actor, Formatter(lang_of(request)), request)
     currency = actor.organization.currency
-    posted = column(described["key"], found.result, currency)
+    posted = column(described["key"], found.result, currency, lang_of(request))
     context = {
         **frame,
         **described,

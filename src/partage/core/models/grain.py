@@ -378,8 +378,8 @@ PHRASES: Phrases = {
         ),
     },
     "fr": {
-        "span": "les {lookback} dernier(s) intervalle(s) sur {intervals}",
-        "no_span": "aucun intervalle",
+        "span": "les {lookback} dernière(s) période(s) sur {intervals}",
+        "no_span": "aucune période",
         "none": (
             "Aucun score n'a été enregistré sur {span} : rien n'est versé et tout le budget "
             "reste non alloué."
@@ -391,7 +391,7 @@ PHRASES: Phrases = {
         ),
         "recent": (
             "Score amorti sur {span}, du plus ancien au plus récent, cumul × (1 − {discount}) "
-            "+ score de l'intervalle : {score}, sur un total de {total} ({percent}) × budget "
+            "+ score de la période : {score}, sur un total de {total} ({percent}) × budget "
             "{budget} {rounding}"
         ),
         "balanced": (

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from importlib import import_module
 from typing import Any
 
 from partage.core.models.base import ModelResult, Spec, TextColumn, refuse
 from partage.core.models.indicators import indicators
-from partage.core.models.wording import ratio_texts
+from partage.core.models.wording import LANGUAGES, ratio_texts
 from partage.core.money import format_minor
 
 Model = Callable[[Spec, Mapping[str, Any], str], ModelResult]
@@ -74,14 +75,28 @@ def as_json(result: ModelResult, spec: Spec) -> dict[str, Any]:
             )
         ),
         "unallocated": money(result.unallocated),
-        "explanations": (
-            result.explanations.as_dict()
-            if isinstance(result.explanations, TextColumn)
-            else dict(result.explanations)
-        ),
+        "explanations": explanations_of(result),
+        "language": spec.language,
         "indicators": indicators(result, currency),
     }
     for key, value in result.extras.items():
         # Extras written lazily (per recipient) are read out here, once.
         body.setdefault(key, dict(value) if isinstance(value, Mapping) else value)
     return body
+
+
+def explanations_of(result: ModelResult) -> dict[str, str]:
+    """Every recipient's explanation, written at once."""
+    found = result.explanations
+    return found.as_dict() if isinstance(found, TextColumn) else dict(found)
+
+
+def translations(spec: Spec, rerun: Callable[[Spec], ModelResult]) -> dict[str, dict[str, str]]:
+    """The explanations of the same run in every other language, ``explanations_<language>``:
+    the model runs again on the same data in that language (the amounts are the same)."""
+    found = {}
+    for language in LANGUAGES:
+        if language != spec.language:
+            other = rerun(replace(spec, language=language))
+            found[f"explanations_{language}"] = explanations_of(other)
+    return found
