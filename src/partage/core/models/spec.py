@@ -27,6 +27,7 @@ from partage.core.models.base import (
 )
 from partage.core.models.table import RowsOfTable
 from partage.core.models.text_columns import (
+    COLUMNS,
     Texts,
     amounts_from_columns,
     score_matrix_from_columns,
@@ -142,19 +143,8 @@ def parse_currency(value: Any) -> Currency:
         raise
 
 
-CONTRIBUTION_FIELDS = {
-    "id",
-    "recipient",
-    "activity",
-    "kind",
-    "hours",
-    "quantity",
-    "rate",
-    "amount",
-    "market_salary",
-    "paid_salary",
-    "claim_type",
-}
+# A file of contributions has the same columns, but for the salaries (Slicing Pie's).
+CONTRIBUTION_FIELDS = {*COLUMNS, "market_salary", "paid_salary"}
 
 
 def _contribution(value: Any, currency: Currency, path: str) -> Contribution:
