@@ -10,6 +10,7 @@ import typer
 
 from partage.cli import (
     contribution_commands,
+    cred_commands,
     distribution_commands,
     flow_commands,
     ledger_commands,
@@ -54,6 +55,7 @@ app.add_typer(ledger_commands.ledger_app, name="ledger")
 app.add_typer(distribution_commands.distribution, name="distribution")
 app.add_typer(flow_commands.epoch, name="epoch")
 app.add_typer(flow_commands.funding, name="funding")
+app.add_typer(cred_commands.cred, name="cred")
 server_commands.register(app)
 simulate_commands.register(app)
 

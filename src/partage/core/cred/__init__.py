@@ -1,0 +1,1 @@
+"""Contribution-graph scoring: CredRank, as SourceCred computes it, on sparse matrices."""
