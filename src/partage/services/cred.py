@@ -20,6 +20,7 @@ import orjson
 from partage.core.cred.credrank import Cred, credrank
 from partage.core.cred.graph import NO_TIME, WEEK_MS, CredGraph, Params, weekly_starts
 from partage.core.errors import InvalidInput
+from partage.services.sourcecred_instance import read_instance
 
 NODE_FIELDS = {"id", "timestamp_ms", "weight", "participant"}
 EDGE_FIELDS = {"id", "src", "dst", "timestamp_ms", "forward", "backward"}
@@ -185,20 +186,31 @@ def read_graph_file(path: Path) -> Any:
 
 
 def compute_file(path: Path, *, nodes: bool = False) -> dict[str, Any]:
-    """Cred of a partage graph file (a SourceCred instance folder is read in a later step)."""
+    """Cred of a partage graph file, or of a SourceCred instance folder."""
     if path.is_dir():
-        raise InvalidInput(
-            "cred.instance_unsupported",
-            f"{path} is a folder: reading a SourceCred instance is not available yet; give a "
-            "partage graph file (docs/cred.md)",
-            field="path",
-        )
+        return compute_instance(path, nodes=nodes)
     document = read_graph_file(path)
     try:
         cred, params, graph = score(document)
     except InvalidInput as error:
         raise InvalidInput(error.code, f"{path.name}: {error.message}", error.field) from None
     return published(cred, params, nodes=nodes, ids=graph.ids)
+
+
+def compute_instance(folder: Path, *, nodes: bool = False) -> dict[str, Any]:
+    """Cred of a SourceCred instance, participants keyed by their identity's name.
+
+    Like SourceCred's ``credGrainView``, the weeks run one past the graph's last, a week that
+    holds no cred: the arrays line up with what the instance's users know."""
+    graph = read_instance(folder)
+    params = Params()
+    starts, end = weekly_starts(np.concatenate([graph.node_time, graph.edge_time]))
+    cred = credrank(graph, params, starts, end)
+    body = published(cred, params, nodes=nodes, ids=graph.ids)
+    body["interval_starts"].append(end)
+    for person in body["participants"].values():
+        person["per_interval"].append(0.0)
+    return body
 
 
 def write_atomically(path: Path, data: bytes) -> None:

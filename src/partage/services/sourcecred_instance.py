@@ -1,0 +1,164 @@
+"""Reading a SourceCred instance folder: its plugin graphs, weights, ledger and dependencies.
+
+The files are read as SourceCred 0.11.2 writes them (graphs zlib-deflated or plain JSON, the
+ledger as JSON lines); nothing in the folder is ever written. A missing or corrupt file is
+refused naming the file.
+"""
+
+from __future__ import annotations
+
+import zlib
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from partage.core.cred.graph import CredGraph
+from partage.core.cred.sourcecred import (
+    Dependency,
+    Identity,
+    PluginGraph,
+    Weights,
+    day_ms,
+    instance_graph,
+    split_address,
+)
+from partage.core.errors import InvalidInput
+
+
+def _refuse(path: Path, message: str, code: str = "cred.bad_instance") -> InvalidInput:
+    return InvalidInput(code, f"{path}: {message}", field="path")
+
+
+def _json(path: Path, *, compressed: bool = False) -> Any:
+    if not path.is_file():
+        raise _refuse(path, "is missing", "cred.missing_file")
+    data = path.read_bytes()
+    if compressed and data[:1] != b"[" and data[:1] != b"{":
+        try:
+            data = zlib.decompress(data)
+        except zlib.error:
+            raise _refuse(path, "is neither JSON nor zlib-compressed JSON") from None
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError as error:
+        raise _refuse(path, f"is not valid JSON: {error}") from None
+
+
+def _versioned(path: Path, document: Any, kind: str) -> Any:
+    """SourceCred's ``[{"type": kind, "version": …}, body]`` files."""
+    if (
+        not isinstance(document, list)
+        or len(document) != 2
+        or not isinstance(document[0], dict)
+        or document[0].get("type") != kind
+    ):
+        raise _refuse(path, f"is not a {kind} file")
+    return document[1]
+
+
+def read_weights(path: Path, body: Any) -> Weights:
+    if not isinstance(body, dict):
+        raise _refuse(path, "weights must be an object")
+    weights = Weights()
+    for joined, value in body.get("nodeWeights", {}).items():
+        weights.nodes[split_address(joined, "N", str(path))] = float(value)
+    for joined, value in body.get("edgeWeights", {}).items():
+        pair = (float(value["forwards"]), float(value["backwards"]))
+        weights.edges[split_address(joined, "E", str(path))] = pair
+    return weights
+
+
+def read_plugin(path: Path) -> tuple[PluginGraph, Weights]:
+    body = _versioned(path, _json(path, compressed=True), "sourcecred/weightedGraph")
+    graph = _versioned(path, body.get("graphJSON"), "sourcecred/graph")
+    addresses = [tuple(a) for a in graph["sortedNodeAddresses"]]
+    try:
+        nodes = [(addresses[n["index"]], n.get("timestampMs")) for n in graph["nodes"]]
+        edges = [
+            (
+                tuple(e["address"]),
+                addresses[e["srcIndex"]],
+                addresses[e["dstIndex"]],
+                e.get("timestampMs"),
+            )
+            for e in graph["edges"]
+        ]
+    except (KeyError, IndexError, TypeError) as error:
+        raise _refuse(path, f"has a malformed node or edge ({error})") from None
+    weights = read_weights(path, _versioned(path, body.get("weightsJSON"), "sourcecred/weights"))
+    return PluginGraph(nodes, edges), weights
+
+
+def read_identities(path: Path) -> list[Identity]:
+    """The ledger's identities with their aliases, in order of creation."""
+    if not path.is_file():
+        raise _refuse(path, "is missing", "cred.missing_file")
+    found: dict[str, dict[str, Any]] = {}
+    for number, line in enumerate(path.read_bytes().splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            action = orjson.loads(line)["action"]
+        except (orjson.JSONDecodeError, KeyError, TypeError):
+            raise _refuse(path, f"line {number} is no ledger action") from None
+        kind = action.get("type")
+        if kind == "CREATE_IDENTITY":
+            identity = action["identity"]
+            found[identity["id"]] = {
+                "name": identity["name"],
+                "address": split_address(identity["address"], "N", str(path)),
+                "aliases": [
+                    split_address(a["address"], "N", str(path)) for a in identity["aliases"]
+                ],
+            }
+        elif kind == "ADD_ALIAS":
+            found[action["identityId"]]["aliases"].append(
+                split_address(action["alias"]["address"], "N", str(path))
+            )
+        elif kind == "CHANGE_IDENTITY_NAME":
+            found[action["identityId"]]["name"] = action["newName"]
+    return [
+        Identity(id=key, name=v["name"], address=v["address"], aliases=tuple(v["aliases"]))
+        for key, v in found.items()
+    ]
+
+
+def read_dependencies(path: Path) -> list[Dependency]:
+    if not path.is_file():
+        return []
+    document = _json(path)
+    if not isinstance(document, list):
+        raise _refuse(path, "must be a list of dependencies")
+    return [
+        Dependency(
+            id=d["id"],
+            periods=tuple(
+                sorted(
+                    (day_ms(p["startTime"], str(path)), float(p["weight"])) for p in d["periods"]
+                )
+            ),
+        )
+        for d in document
+    ]
+
+
+def read_instance(folder: Path) -> CredGraph:
+    """The instance's contracted graph, ready for CredRank."""
+    config = _json(folder / "sourcecred.json")
+    plugins = config.get("bundledPlugins") if isinstance(config, dict) else None
+    if not isinstance(plugins, list):
+        raise _refuse(folder / "sourcecred.json", "names no bundledPlugins")
+    graphs, weights = [], Weights()
+    for name in plugins:
+        graph, own = read_plugin(folder / "output" / "graphs" / name / "graph")
+        graphs.append(graph)
+        weights.update(own)
+    overrides = folder / "config" / "weights.json"
+    if overrides.is_file():
+        weights.update(
+            read_weights(overrides, _versioned(overrides, _json(overrides), "sourcecred/weights"))
+        )
+    identities = read_identities(folder / "data" / "ledger.json")
+    dependencies = read_dependencies(folder / "config" / "dependencies.json")
+    return instance_graph(graphs, weights, identities, dependencies)
