@@ -69,9 +69,16 @@ def split_address(joined: str, kind: str, where: str) -> Address:
     return tuple(inner.split("\0")) if inner else ()
 
 
-def _weight_of(address: Address, prefixes: Mapping[Address, float]) -> float:
+def _lengths(prefixes: Mapping[Address, object]) -> list[int]:
+    """The prefix lengths that have a weight: only those are looked up, address by address."""
+    return sorted({len(prefix) for prefix in prefixes})
+
+
+def _weight_of(address: Address, prefixes: Mapping[Address, float], lengths: list[int]) -> float:
     weight = 1.0
-    for length in range(len(address) + 1):
+    for length in lengths:
+        if length > len(address):
+            break
         found = prefixes.get(address[:length])
         if found is not None:
             weight *= found
@@ -79,10 +86,12 @@ def _weight_of(address: Address, prefixes: Mapping[Address, float]) -> float:
 
 
 def _edge_weight_of(
-    address: Address, prefixes: Mapping[Address, tuple[float, float]]
+    address: Address, prefixes: Mapping[Address, tuple[float, float]], lengths: list[int]
 ) -> tuple[float, float]:
     forwards = backwards = 1.0
-    for length in range(len(address) + 1):
+    for length in lengths:
+        if length > len(address):
+            break
         found = prefixes.get(address[:length])
         if found is not None:
             forwards *= found[0]
@@ -118,7 +127,8 @@ def instance_graph(
     index = {a: i for i, a in enumerate(nodes)}
     for k, identity in enumerate(identities):
         index[identity.address] = len(nodes) + k
-    weight = [_weight_of(a, weights.nodes) for a in nodes] + [0.0] * len(identities)
+    node_lengths, edge_lengths = _lengths(weights.nodes), _lengths(weights.edges)
+    weight = [_weight_of(a, weights.nodes, node_lengths) for a in nodes] + [0.0] * len(identities)
     node_time = [_ms(times[a]) for a in nodes] + [int(NO_TIME)] * len(identities)
     src: list[int] = []
     dst: list[int] = []
@@ -126,7 +136,7 @@ def instance_graph(
     forward: list[float] = []
     backward: list[float] = []
     for address, (a, b, when) in edges.items():
-        fw, bw = _edge_weight_of(address, weights.edges)
+        fw, bw = _edge_weight_of(address, weights.edges, edge_lengths)
         src.append(index[into.get(a, a)])
         dst.append(index[into.get(b, b)])
         edge_time.append(_ms(when))
