@@ -8,6 +8,7 @@ from partage.api import (
     auth,
     claims,
     contributions,
+    cred,
     distributions,
     epochs,
     funding_calls,
@@ -49,6 +50,7 @@ def install(app: FastAPI) -> None:
         funding_calls,
         public,
         simulate,
+        cred,
     ):
         api.include_router(module.router)
     api.include_router(contributions.import_router)

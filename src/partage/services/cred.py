@@ -174,6 +174,21 @@ def published(cred: Cred, params: Params, *, nodes: bool, ids: Sequence[str]) ->
     return body
 
 
+MAX_GRAPH_BYTES = 50 * 1024 * 1024  # over HTTP; a file on disk may be larger
+
+
+def compute_bytes(data: bytes, *, nodes: bool = False) -> dict[str, Any]:
+    """Cred of a graph document sent as bytes (the API's body)."""
+    if len(data) > MAX_GRAPH_BYTES:
+        raise InvalidInput("cred.too_large", "the graph is larger than 50 MB", field="graph")
+    try:
+        document = orjson.loads(data)
+    except orjson.JSONDecodeError as error:
+        raise InvalidInput("cred.malformed", f"not valid JSON: {error}", "graph") from None
+    found, params, graph = score(document)
+    return published(found, params, nodes=nodes, ids=graph.ids)
+
+
 def read_graph_file(path: Path) -> Any:
     if not path.is_file():
         raise InvalidInput("cred.no_file", f"no file {path}", field="path")
