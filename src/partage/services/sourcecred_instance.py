@@ -159,6 +159,14 @@ def read_instance(folder: Path) -> CredGraph:
         weights.update(
             read_weights(overrides, _versioned(overrides, _json(overrides), "sourcecred/weights"))
         )
+    attributions = folder / "config" / "personalAttributions.json"
+    if attributions.is_file() and attributions.stat().st_size and _json(attributions):
+        # Computing without them would give other cred than SourceCred's: refuse, do not guess.
+        raise _refuse(
+            attributions,
+            "personal attributions are not read yet; this instance's cred would differ",
+            "cred.unsupported",
+        )
     identities = read_identities(folder / "data" / "ledger.json")
     dependencies = read_dependencies(folder / "config" / "dependencies.json")
     return instance_graph(graphs, weights, identities, dependencies)
