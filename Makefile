@@ -43,6 +43,7 @@ bench: install
 	$(BIN)/python bench/closing.py
 	$(BIN)/python bench/models.py
 	$(BIN)/python bench/simulate.py
+	$(BIN)/python bench/cred.py
 
 # Refresh the lock file after changing dependencies in pyproject.toml.
 lock: $(BIN)/python
