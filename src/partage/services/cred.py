@@ -215,16 +215,21 @@ def compute_file(path: Path, *, nodes: bool = False) -> dict[str, Any]:
 def compute_instance(folder: Path, *, nodes: bool = False) -> dict[str, Any]:
     """Cred of a SourceCred instance, participants keyed by their identity's name.
 
-    Like SourceCred's ``credGrainView``, the weeks run one past the graph's last, a week that
-    holds no cred: the arrays line up with what the instance's users know."""
-    graph = read_instance(folder)
+    The weeks are those of SourceCred's ``credGrainView``: the graph's, extended to cover
+    the cred times of the ledger's grain distributions (weeks that hold no cred), so that
+    the arrays line up with what the instance's users know."""
+    graph, paid_at = read_instance(folder)
     params = Params()
-    starts, end = weekly_starts(np.concatenate([graph.node_time, graph.edge_time]))
+    times = np.concatenate([graph.node_time, graph.edge_time])
+    starts, end = weekly_starts(times)
     cred = credrank(graph, params, starts, end)
     body = published(cred, params, nodes=nodes, ids=graph.ids)
-    body["interval_starts"].append(end)
+    shown, _ = weekly_starts(np.concatenate([times, np.array(paid_at, dtype=np.int64)]))
+    before = int(np.searchsorted(shown, starts[0]))
+    after = len(shown) - before - len(starts)
+    body["interval_starts"] = shown.tolist()
     for person in body["participants"].values():
-        person["per_interval"].append(0.0)
+        person["per_interval"] = [0.0] * before + person["per_interval"] + [0.0] * after
     return body
 
 

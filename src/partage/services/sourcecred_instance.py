@@ -90,11 +90,13 @@ def read_plugin(path: Path) -> tuple[PluginGraph, Weights]:
     return PluginGraph(nodes, edges), weights
 
 
-def read_identities(path: Path) -> list[Identity]:
-    """The ledger's identities with their aliases, in order of creation."""
+def read_identities(path: Path) -> tuple[list[Identity], list[int]]:
+    """The ledger's identities with their aliases, in order of creation, and the cred times
+    of its grain distributions."""
     if not path.is_file():
         raise _refuse(path, "is missing", "cred.missing_file")
     found: dict[str, dict[str, Any]] = {}
+    paid_at: list[int] = []
     for number, line in enumerate(path.read_bytes().splitlines(), start=1):
         if not line.strip():
             continue
@@ -118,10 +120,13 @@ def read_identities(path: Path) -> list[Identity]:
             )
         elif kind == "CHANGE_IDENTITY_NAME":
             found[action["identityId"]]["name"] = action["newName"]
-    return [
+        elif kind == "DISTRIBUTE_GRAIN" and "credTimestamp" in action["distribution"]:
+            paid_at.append(int(action["distribution"]["credTimestamp"]))
+    identities = [
         Identity(id=key, name=v["name"], address=v["address"], aliases=tuple(v["aliases"]))
         for key, v in found.items()
     ]
+    return identities, paid_at
 
 
 def read_dependencies(path: Path) -> list[Dependency]:
@@ -143,8 +148,9 @@ def read_dependencies(path: Path) -> list[Dependency]:
     ]
 
 
-def read_instance(folder: Path) -> CredGraph:
-    """The instance's contracted graph, ready for CredRank."""
+def read_instance(folder: Path) -> tuple[CredGraph, list[int]]:
+    """The instance's contracted graph, ready for CredRank, and the cred times of the
+    ledger's grain distributions (SourceCred's view of cred and grain covers them too)."""
     config = _json(folder / "sourcecred.json")
     plugins = config.get("bundledPlugins") if isinstance(config, dict) else None
     if not isinstance(plugins, list):
@@ -167,6 +173,6 @@ def read_instance(folder: Path) -> CredGraph:
             "personal attributions are not read yet; this instance's cred would differ",
             "cred.unsupported",
         )
-    identities = read_identities(folder / "data" / "ledger.json")
+    identities, paid_at = read_identities(folder / "data" / "ledger.json")
     dependencies = read_dependencies(folder / "config" / "dependencies.json")
-    return instance_graph(graphs, weights, identities, dependencies)
+    return instance_graph(graphs, weights, identities, dependencies), paid_at
