@@ -11,9 +11,10 @@ import zlib
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import orjson
 
-from partage.core.cred.graph import CredGraph
+from partage.core.cred.graph import NO_TIME, CredGraph
 from partage.core.cred.sourcecred import (
     Dependency,
     Identity,
@@ -72,22 +73,31 @@ def read_weights(path: Path, body: Any) -> Weights:
 def read_plugin(path: Path) -> tuple[PluginGraph, Weights]:
     body = _versioned(path, _json(path, compressed=True), "sourcecred/weightedGraph")
     graph = _versioned(path, body.get("graphJSON"), "sourcecred/graph")
-    addresses = [tuple(a) for a in graph["sortedNodeAddresses"]]
     try:
-        nodes = [(addresses[n["index"]], n.get("timestampMs")) for n in graph["nodes"]]
-        edges = [
-            (
-                tuple(e["address"]),
-                addresses[e["srcIndex"]],
-                addresses[e["dstIndex"]],
-                e.get("timestampMs"),
-            )
-            for e in graph["edges"]
-        ]
-    except (KeyError, IndexError, TypeError) as error:
+        addresses: list[list[str]] = graph["sortedNodeAddresses"]
+        nodes, edges = graph["nodes"], graph["edges"]
+        plugin = PluginGraph(
+            addresses=addresses,
+            node_index=np.array([n["index"] for n in nodes], dtype=np.int64),
+            node_time=_times([n.get("timestampMs") for n in nodes]),
+            edge_addresses=[e["address"] for e in edges],
+            edge_src=np.array([e["srcIndex"] for e in edges], dtype=np.int64),
+            edge_dst=np.array([e["dstIndex"] for e in edges], dtype=np.int64),
+            edge_time=_times([e.get("timestampMs") for e in edges]),
+        )
+    except (KeyError, TypeError, ValueError) as error:
         raise _refuse(path, f"has a malformed node or edge ({error})") from None
+    top = len(addresses)
+    for numbers in (plugin.node_index, plugin.edge_src, plugin.edge_dst):
+        if numbers.size and (numbers.min() < 0 or numbers.max() >= top):
+            raise _refuse(path, "points past its list of addresses")
     weights = read_weights(path, _versioned(path, body.get("weightsJSON"), "sourcecred/weights"))
-    return PluginGraph(nodes, edges), weights
+    return plugin, weights
+
+
+def _times(values: list[Any]) -> Any:
+    """Milliseconds, with NO_TIME where SourceCred writes null."""
+    return np.array([NO_TIME if v is None else v for v in values], dtype=np.int64)
 
 
 def read_identities(path: Path) -> tuple[list[Identity], list[int]]:

@@ -22,8 +22,12 @@ from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from partage.core.cred.graph import NO_TIME, CredGraph, weekly_starts
 from partage.core.errors import InvalidInput
@@ -33,8 +37,16 @@ Address = tuple[str, ...]
 
 @dataclass(frozen=True, slots=True)
 class PluginGraph:
-    nodes: list[tuple[Address, int | None]]  # address, time (ms)
-    edges: list[tuple[Address, Address, Address, int | None]]  # address, src, dst, time
+    """One plugin's graph as SourceCred writes it: node addresses (sorted), nodes and edges
+    pointing into them by number."""
+
+    addresses: list[list[str]]  # every address the graph names, nodes and edge endpoints
+    node_index: npt.NDArray[np.int64]  # each node's address
+    node_time: npt.NDArray[np.int64]  # ms, NO_TIME when absent
+    edge_addresses: list[list[str]]
+    edge_src: npt.NDArray[np.int64]  # into ``addresses``
+    edge_dst: npt.NDArray[np.int64]
+    edge_time: npt.NDArray[np.int64]
 
 
 @dataclass(slots=True)
@@ -69,34 +81,36 @@ def split_address(joined: str, kind: str, where: str) -> Address:
     return tuple(inner.split("\0")) if inner else ()
 
 
-def _lengths(prefixes: Mapping[Address, object]) -> list[int]:
-    """The prefix lengths that have a weight: only those are looked up, address by address."""
-    return sorted({len(prefix) for prefix in prefixes})
+def prefix_products(
+    addresses: list[list[str]], prefixes: Mapping[Address, Sequence[float]], columns: int = 1
+) -> npt.NDArray[np.float64]:
+    """Each address's weights (``columns`` of them): the products of the weights of every
+    prefix it starts with.
 
-
-def _weight_of(address: Address, prefixes: Mapping[Address, float], lengths: list[int]) -> float:
-    weight = 1.0
-    for length in lengths:
-        if length > len(address):
-            break
-        found = prefixes.get(address[:length])
-        if found is not None:
-            weight *= found
-    return weight
-
-
-def _edge_weight_of(
-    address: Address, prefixes: Mapping[Address, tuple[float, float]], lengths: list[int]
-) -> tuple[float, float]:
-    forwards = backwards = 1.0
-    for length in lengths:
-        if length > len(address):
-            break
-        found = prefixes.get(address[:length])
-        if found is not None:
-            forwards *= found[0]
-            backwards *= found[1]
-    return forwards, backwards
+    One pass per prefix length, in Arrow's compute kernels: each address is cut to that
+    length, joined and looked up among the prefixes of that length — never a Python lookup
+    per address and prefix (instances weigh single likes and posts: tens of thousands of
+    prefixes)."""
+    out = np.ones((len(addresses), columns))
+    if not prefixes or not addresses:
+        return out
+    parts = pa.array(addresses, type=pa.list_(pa.string()))
+    lengths = pc.list_value_length(parts).to_numpy(zero_copy_only=False)
+    by_length: dict[int, dict[str, Sequence[float]]] = {}
+    for prefix, weights in prefixes.items():
+        by_length.setdefault(len(prefix), {})["\0".join(prefix)] = weights
+    for length, table in sorted(by_length.items()):
+        if length == 0:
+            out *= np.asarray(table[""], dtype=np.float64)
+            continue
+        keys = list(table)
+        values = np.array([table[k] for k in keys], dtype=np.float64).reshape(len(keys), columns)
+        cut = pc.binary_join(pc.list_slice(parts, 0, length), "\0")
+        found = pc.index_in(cut, value_set=pa.array(keys, type=pa.string()))
+        at = found.fill_null(-1).to_numpy(zero_copy_only=False)
+        hit = (at >= 0) & (lengths >= length)
+        out[hit] *= values[at[hit]]
+    return out
 
 
 def instance_graph(
@@ -107,58 +121,84 @@ def instance_graph(
 ) -> CredGraph:
     """The contracted, weighted graph with bonus minting; participants are the identities,
     keyed by name."""
-    times: dict[Address, int | None] = {}
+    where: dict[str, int] = {}  # an address (joined) → its node, over every plugin
+    names: list[str] = []
+    weight_parts: list[tuple[Any, Any, Any]] = []
+    keys_of: list[list[str]] = []
     for plugin in plugins:
-        for address, when in plugin.nodes:
-            times[address] = when
-    edges: dict[Address, tuple[Address, Address, int | None]] = {}
-    for plugin in plugins:
-        for address, tail, head, when in plugin.edges:
-            if tail in times and head in times:  # dangling edges are dropped
-                edges[address] = (tail, head, when)
-    # Aliases are contracted into their identity's node.
-    into: dict[Address, Address] = {}
-    for identity in identities:
-        for alias in identity.aliases:
-            into[alias] = identity.address
-    people = {identity.address: identity for identity in identities}
-    nodes = [a for a in times if a not in into and a not in people]
-    ids = ["\0".join(a) for a in nodes] + [i.name for i in identities]
-    index = {a: i for i, a in enumerate(nodes)}
+        keys = ["\0".join(a) for a in plugin.addresses]
+        keys_of.append(keys)
+        local_weight = prefix_products(
+            plugin.addresses, {p: (w,) for p, w in weights.nodes.items()}
+        )[:, 0]
+        for at in plugin.node_index.tolist():
+            if keys[at] not in where:
+                where[keys[at]] = len(names)
+                names.append(keys[at])
+        weight_parts.append(
+            (
+                np.array([where[keys[i]] for i in plugin.node_index.tolist()], dtype=np.int64),
+                local_weight[plugin.node_index],
+                plugin.node_time,
+            )
+        )
+    size = len(names)
+    node_weight = np.ones(size)
+    node_time = np.full(size, NO_TIME, dtype=np.int64)
+    for at, local_weight, times in weight_parts:
+        node_weight[at] = local_weight
+        node_time[at] = times
+    # Participants: the identities, after every other node; aliases are contracted into them.
+    target = np.arange(size, dtype=np.int64)
+    drop = np.zeros(size, dtype=bool)
     for k, identity in enumerate(identities):
-        index[identity.address] = len(nodes) + k
-    node_lengths, edge_lengths = _lengths(weights.nodes), _lengths(weights.edges)
-    weight = [_weight_of(a, weights.nodes, node_lengths) for a in nodes] + [0.0] * len(identities)
-    node_time = [_ms(times[a]) for a in nodes] + [int(NO_TIME)] * len(identities)
-    src: list[int] = []
-    dst: list[int] = []
-    edge_time: list[int] = []
-    forward: list[float] = []
-    backward: list[float] = []
-    for address, (a, b, when) in edges.items():
-        fw, bw = _edge_weight_of(address, weights.edges, edge_lengths)
-        src.append(index[into.get(a, a)])
-        dst.append(index[into.get(b, b)])
-        edge_time.append(_ms(when))
-        forward.append(fw)
-        backward.append(bw)
+        for address in (identity.address, *identity.aliases):
+            found = where.get("\0".join(address))
+            if found is not None:
+                drop[found] = True
+                target[found] = -1 - k  # resolved below, once the kept nodes are numbered
+    kept = np.flatnonzero(~drop)
+    renumber = np.full(size, -1, dtype=np.int64)
+    renumber[kept] = np.arange(len(kept), dtype=np.int64)
+    first_person = len(kept)
+    final = np.where(target >= 0, renumber[np.maximum(target, 0)], first_person - 1 - target)
+    src_parts, dst_parts, edge_times, forward_parts, backward_parts = [], [], [], [], []
+    for plugin, keys in zip(plugins, keys_of, strict=True):
+        local = np.array([where.get(k, -1) for k in keys], dtype=np.int64)
+        src, dst = local[plugin.edge_src], local[plugin.edge_dst]
+        live = (src >= 0) & (dst >= 0)  # dangling edges are dropped
+        pairs = _edge_products(plugin.edge_addresses, weights.edges)
+        src_parts.append(final[src[live]])
+        dst_parts.append(final[dst[live]])
+        edge_times.append(plugin.edge_time[live])
+        forward_parts.append(pairs[live, 0])
+        backward_parts.append(pairs[live, 1])
+    people = len(identities)
     graph = CredGraph(
-        ids=ids,
-        weight=np.array(weight, dtype=np.float64),
-        participant=np.arange(len(ids)) >= len(nodes),
-        node_time=np.array(node_time, dtype=np.int64),
-        src=np.array(src, dtype=np.int64),
-        dst=np.array(dst, dtype=np.int64),
-        edge_time=np.array(edge_time, dtype=np.int64),
-        forward=np.array(forward, dtype=np.float64),
-        backward=np.array(backward, dtype=np.float64),
+        ids=[names[i] for i in kept.tolist()] + [i.name for i in identities],
+        weight=np.concatenate([node_weight[kept], np.zeros(people)]),
+        participant=np.arange(len(kept) + people) >= first_person,
+        node_time=np.concatenate([node_time[kept], np.full(people, NO_TIME, dtype=np.int64)]),
+        src=_joined(src_parts, np.int64),
+        dst=_joined(dst_parts, np.int64),
+        edge_time=_joined(edge_times, np.int64),
+        forward=_joined(forward_parts, np.float64),
+        backward=_joined(backward_parts, np.float64),
     )
     by_id = {identity.id: identity for identity in identities}
-    return _with_bonus(graph, dependencies, by_id, index)
+    person = {identity.address: first_person + k for k, identity in enumerate(identities)}
+    return _with_bonus(graph, dependencies, by_id, person)
 
 
-def _ms(when: int | None) -> int:
-    return int(NO_TIME) if when is None else int(when)
+def _edge_products(
+    addresses: list[list[str]], prefixes: Mapping[Address, tuple[float, float]]
+) -> npt.NDArray[np.float64]:
+    """Each edge's forward and backward weights, as rows."""
+    return prefix_products(addresses, prefixes, columns=2)
+
+
+def _joined(parts: list[Any], dtype: Any) -> Any:
+    return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype=dtype)
 
 
 def _with_bonus(
