@@ -11,8 +11,10 @@ import zlib
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import numpy as np
 import orjson
+import pyarrow as pa
 
 from partage.core.cred.graph import NO_TIME, CredGraph
 from partage.core.cred.sourcecred import (
@@ -70,28 +72,87 @@ def read_weights(path: Path, body: Any) -> Weights:
     return weights
 
 
+class _Header(msgspec.Struct):
+    type: str
+    version: str
+
+
+class _Node(msgspec.Struct):
+    index: int
+    timestampMs: int | None = None  # noqa: N815 - SourceCred's field name
+
+
+class _Edge(msgspec.Struct):
+    address: msgspec.Raw  # decoded later, in chunks, straight into Arrow
+    srcIndex: int  # noqa: N815
+    dstIndex: int  # noqa: N815
+    timestampMs: int | None = None  # noqa: N815
+
+
+class _Graph(msgspec.Struct):
+    sortedNodeAddresses: list[msgspec.Raw]  # noqa: N815
+    nodes: list[_Node]
+    edges: list[_Edge]
+
+
+class _Body(msgspec.Struct):
+    graphJSON: tuple[_Header, _Graph]  # noqa: N815
+    weightsJSON: msgspec.Raw  # noqa: N815
+
+
+CHUNK = 200_000  # addresses decoded at a time: Python lists never hold them all at once
+_ADDRESS = msgspec.json.Decoder(list[str])
+
+
+def _addresses(raw: list[msgspec.Raw]) -> Any:
+    """JSON arrays of parts as one Arrow list array, decoded a chunk at a time."""
+    chunks = [
+        pa.array([_ADDRESS.decode(r) for r in raw[i : i + CHUNK]], type=pa.list_(pa.string()))
+        for i in range(0, len(raw), CHUNK)
+    ]
+    if not chunks:
+        return pa.array([], type=pa.list_(pa.string()))
+    return pa.concat_arrays(chunks)
+
+
 def read_plugin(path: Path) -> tuple[PluginGraph, Weights]:
-    body = _versioned(path, _json(path, compressed=True), "sourcecred/weightedGraph")
-    graph = _versioned(path, body.get("graphJSON"), "sourcecred/graph")
+    """One plugin's weighted graph, read into typed records and arrays: node descriptions
+    are skipped and addresses go straight into Arrow, so that a graph of millions of edges
+    is never millions of Python dictionaries."""
+    if not path.is_file():
+        raise _refuse(path, "is missing", "cred.missing_file")
+    data = path.read_bytes()
+    if data[:1] not in (b"[", b"{"):
+        try:
+            data = zlib.decompress(data)
+        except zlib.error:
+            raise _refuse(path, "is neither JSON nor zlib-compressed JSON") from None
     try:
-        addresses: list[list[str]] = graph["sortedNodeAddresses"]
-        nodes, edges = graph["nodes"], graph["edges"]
+        header, body = msgspec.json.decode(data, type=tuple[_Header, _Body])
+    except (msgspec.ValidationError, msgspec.DecodeError) as error:
+        raise _refuse(path, f"is not a SourceCred weighted graph ({error})") from None
+    del data
+    graph_header, graph = body.graphJSON
+    if header.type != "sourcecred/weightedGraph" or graph_header.type != "sourcecred/graph":
+        raise _refuse(path, "is not a sourcecred/weightedGraph file")
+    try:
         plugin = PluginGraph(
-            addresses=addresses,
-            node_index=np.array([n["index"] for n in nodes], dtype=np.int64),
-            node_time=_times([n.get("timestampMs") for n in nodes]),
-            edge_addresses=[e["address"] for e in edges],
-            edge_src=np.array([e["srcIndex"] for e in edges], dtype=np.int64),
-            edge_dst=np.array([e["dstIndex"] for e in edges], dtype=np.int64),
-            edge_time=_times([e.get("timestampMs") for e in edges]),
+            addresses=_addresses(graph.sortedNodeAddresses),
+            node_index=np.array([n.index for n in graph.nodes], dtype=np.int64),
+            node_time=_times([n.timestampMs for n in graph.nodes]),
+            edge_addresses=_addresses([e.address for e in graph.edges]),
+            edge_src=np.array([e.srcIndex for e in graph.edges], dtype=np.int64),
+            edge_dst=np.array([e.dstIndex for e in graph.edges], dtype=np.int64),
+            edge_time=_times([e.timestampMs for e in graph.edges]),
         )
-    except (KeyError, TypeError, ValueError) as error:
-        raise _refuse(path, f"has a malformed node or edge ({error})") from None
-    top = len(addresses)
+    except (msgspec.ValidationError, msgspec.DecodeError) as error:
+        raise _refuse(path, f"has a malformed address ({error})") from None
+    top = len(plugin.addresses)
     for numbers in (plugin.node_index, plugin.edge_src, plugin.edge_dst):
         if numbers.size and (numbers.min() < 0 or numbers.max() >= top):
             raise _refuse(path, "points past its list of addresses")
-    weights = read_weights(path, _versioned(path, body.get("weightsJSON"), "sourcecred/weights"))
+    weights_document = msgspec.json.decode(body.weightsJSON)
+    weights = read_weights(path, _versioned(path, weights_document, "sourcecred/weights"))
     return plugin, weights
 
 

@@ -40,10 +40,10 @@ class PluginGraph:
     """One plugin's graph as SourceCred writes it: node addresses (sorted), nodes and edges
     pointing into them by number."""
 
-    addresses: list[list[str]]  # every address the graph names, nodes and edge endpoints
+    addresses: Any  # an Arrow list<string> array: every address the graph names
     node_index: npt.NDArray[np.int64]  # each node's address
     node_time: npt.NDArray[np.int64]  # ms, NO_TIME when absent
-    edge_addresses: list[list[str]]
+    edge_addresses: Any  # Arrow list<string>
     edge_src: npt.NDArray[np.int64]  # into ``addresses``
     edge_dst: npt.NDArray[np.int64]
     edge_time: npt.NDArray[np.int64]
@@ -82,7 +82,7 @@ def split_address(joined: str, kind: str, where: str) -> Address:
 
 
 def prefix_products(
-    addresses: list[list[str]], prefixes: Mapping[Address, Sequence[float]], columns: int = 1
+    addresses: Any, prefixes: Mapping[Address, Sequence[float]], columns: int = 1
 ) -> npt.NDArray[np.float64]:
     """Each address's weights (``columns`` of them): the products of the weights of every
     prefix it starts with.
@@ -92,9 +92,11 @@ def prefix_products(
     per address and prefix (instances weigh single likes and posts: tens of thousands of
     prefixes)."""
     out = np.ones((len(addresses), columns))
-    if not prefixes or not addresses:
+    if not prefixes or not len(addresses):
         return out
-    parts = pa.array(addresses, type=pa.list_(pa.string()))
+    parts = (
+        addresses if isinstance(addresses, pa.Array) else pa.array(addresses, pa.list_(pa.string()))
+    )
     lengths = pc.list_value_length(parts).to_numpy(zero_copy_only=False)
     by_length: dict[int, dict[str, Sequence[float]]] = {}
     for prefix, weights in prefixes.items():
@@ -126,7 +128,7 @@ def instance_graph(
     weight_parts: list[tuple[Any, Any, Any]] = []
     keys_of: list[list[str]] = []
     for plugin in plugins:
-        keys = ["\0".join(a) for a in plugin.addresses]
+        keys = pc.binary_join(plugin.addresses, "\0").to_pylist()
         keys_of.append(keys)
         local_weight = prefix_products(
             plugin.addresses, {p: (w,) for p, w in weights.nodes.items()}
@@ -191,7 +193,7 @@ def instance_graph(
 
 
 def _edge_products(
-    addresses: list[list[str]], prefixes: Mapping[Address, tuple[float, float]]
+    addresses: Any, prefixes: Mapping[Address, tuple[float, float]]
 ) -> npt.NDArray[np.float64]:
     """Each edge's forward and backward weights, as rows."""
     return prefix_products(addresses, prefixes, columns=2)
