@@ -56,8 +56,16 @@ def summary(report: dict[str, Any]) -> str:
     people = sorted(report["participants"].items(), key=lambda kv: (-kv[1]["cred"], kv[0]))
     total = sum(p["cred"] for _, p in people) or 1.0
     weeks = len(report["interval_starts"])
-    width = max((len(name) for name, _ in people), default=4)
+    width = max((len(name) for name, _ in people[:SHOWN]), default=4)
     lines = [f"{len(people)} participant(s), {weeks} week(s), {report['iterations']} iterations"]
-    for name, p in people:
+    for name, p in people[:SHOWN]:
         lines.append(f"  {name:<{width}}  {p['cred']:>14.6f}  {100 * p['cred'] / total:6.2f} %")
+    if len(people) > SHOWN:
+        rest = sum(p["cred"] for _, p in people[SHOWN:])
+        lines.append(
+            f"  … {len(people) - SHOWN} more, {100 * rest / total:.2f} % in all (--json for all)"
+        )
     return "\n".join(lines)
+
+
+SHOWN = 20  # participants listed for people; --json gives them all

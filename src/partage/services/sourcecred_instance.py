@@ -101,13 +101,17 @@ class _Body(msgspec.Struct):
 
 
 CHUNK = 200_000  # addresses decoded at a time: Python lists never hold them all at once
-_ADDRESS = msgspec.json.Decoder(list[str])
+_ADDRESSES = msgspec.json.Decoder(list[list[str]])
 
 
 def _addresses(raw: list[msgspec.Raw]) -> Any:
-    """JSON arrays of parts as one Arrow list array, decoded a chunk at a time."""
+    """JSON arrays of parts as one Arrow list array, decoded a chunk at a time (each chunk
+    in one call: the raw arrays joined into one JSON list)."""
     chunks = [
-        pa.array([_ADDRESS.decode(r) for r in raw[i : i + CHUNK]], type=pa.list_(pa.string()))
+        pa.array(
+            _ADDRESSES.decode(b"[" + b",".join(raw[i : i + CHUNK]) + b"]"),
+            type=pa.list_(pa.string()),
+        )
         for i in range(0, len(raw), CHUNK)
     ]
     if not chunks:
