@@ -12,10 +12,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from partage.cli.main import run as run_cli
-from partage.services.context import UnitOfWorkFactory
 from partage.settings import Settings, load_settings
-from partage.storage.database import make_engine
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -64,6 +61,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
     from fastapi import FastAPI
 
     from partage.api.routes import install as install_api
+    from partage.services.context import UnitOfWorkFactory
+    from partage.storage.database import make_engine
     from partage.web.routes import install as install_web
 
     settings = settings or load_settings()
@@ -92,6 +91,19 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
 
 
 def main() -> None:
+    # Commands that read files and need no database start without loading it (and the web
+    # stack): a batch run's second or so of imports is saved.
+    import sys
+
+    from partage.cli import batch
+
+    if sys.argv[1:2] and sys.argv[1] in batch.COMMANDS:
+        batch.run(sys.argv[1:])
+        return
+    from partage.cli.main import run as run_cli
+    from partage.services.context import UnitOfWorkFactory
+    from partage.storage.database import make_engine
+
     settings = load_settings()
     run_cli(
         uow_factory=lambda: UnitOfWorkFactory(make_engine(settings.database_url)),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -55,3 +57,19 @@ def test_bad_graph_files_exit_2_naming_the_thing(tmp_path: Path) -> None:
     graph.write_text("{not json")
     assert cli("cred", "compute", str(graph)).exit_code == 2
     assert cli("cred", "compute", str(tmp_path / "missing.json")).exit_code == 2
+
+
+def test_batch_commands_start_without_the_database_layer(tmp_path: Path) -> None:
+    graph = tmp_path / "graph.json"
+    graph.write_text(documented_graph())
+    program = (
+        "import sys; from partage.app import main\n"
+        f"sys.argv = ['partage', 'cred', 'compute', {str(graph)!r}, '--json']\n"
+        "main()\n"
+        "print('loaded', 'sqlalchemy' in sys.modules, 'fastapi' in sys.modules, file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, check=True
+    )
+    assert json.loads(done.stdout)["participants"].keys() == {"alice", "bob"}
+    assert "loaded False False" in done.stderr
