@@ -7,7 +7,8 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from partage.storage.database import DEFAULT_URL
+# A file beside where partage runs, until PARTAGE_DATABASE_URL names another database.
+DEFAULT_URL = "sqlite:///partage.db"
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,8 +12,6 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-DEFAULT_URL = "sqlite:///partage.db"
-
 
 def normalize_url(url: str) -> str:
     """Let users write ``postgresql://…``; partage talks to PostgreSQL through psycopg 3."""
@@ -23,7 +21,7 @@ def normalize_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def make_engine(url: str = DEFAULT_URL, **options: Any) -> Engine:
+def make_engine(url: str, **options: Any) -> Engine:
     url = normalize_url(url)
     if url.startswith("sqlite"):
         engine = create_engine(
