@@ -8,6 +8,7 @@ output the caller asks for, atomically.
 
 from __future__ import annotations
 
+import math
 import os
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -32,18 +33,25 @@ def _refuse(where: str, message: str, code: str = "cred.bad_graph") -> InvalidIn
     return InvalidInput(code, f"{where}: {message}", field=where)
 
 
+LATEST_MS = 2**53  # far beyond any real time, and exact in a JavaScript number
+
+
 def _number(value: Any, where: str, default: float) -> float:
     if value is None:
         return default
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise _refuse(where, "must be a number")
-    return float(value)
+    number = float(value)
+    if not math.isfinite(number):
+        raise _refuse(where, "must be a finite number")
+    return number
 
 
 def _time(value: Any, where: str) -> int:
     if value is None:
         return int(NO_TIME)
-    if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value):
+    whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+    if isinstance(value, bool) or not whole or not -LATEST_MS <= value <= LATEST_MS:
         raise _refuse(where, "must be a whole number of milliseconds")
     return int(value)
 
@@ -85,7 +93,7 @@ def parse_graph(document: Any) -> tuple[CredGraph, Params, np.ndarray | None, in
 
     def endpoint(edge: Mapping[str, Any], i: int, key: str) -> int:
         name = edge.get(key)
-        if name not in index:
+        if not isinstance(name, str) or name not in index:
             raise _refuse(
                 f"edges[{i}].{key}", f"'{name}' is no node of the graph", "cred.unknown_node"
             )

@@ -64,11 +64,14 @@ def read_weights(path: Path, body: Any) -> Weights:
     if not isinstance(body, dict):
         raise _refuse(path, "weights must be an object")
     weights = Weights()
-    for joined, value in body.get("nodeWeights", {}).items():
-        weights.nodes[split_address(joined, "N", str(path))] = float(value)
-    for joined, value in body.get("edgeWeights", {}).items():
-        pair = (float(value["forwards"]), float(value["backwards"]))
-        weights.edges[split_address(joined, "E", str(path))] = pair
+    try:
+        for joined, value in body.get("nodeWeights", {}).items():
+            weights.nodes[split_address(joined, "N", str(path))] = float(value)
+        for joined, value in body.get("edgeWeights", {}).items():
+            pair = (float(value["forwards"]), float(value["backwards"]))
+            weights.edges[split_address(joined, "E", str(path))] = pair
+    except (AttributeError, KeyError, TypeError, ValueError) as error:
+        raise _refuse(path, f"has a malformed weight ({error!r})") from None
     return weights
 
 
@@ -176,32 +179,34 @@ def read_identities(path: Path) -> tuple[list[Identity], list[int]]:
         if not line.strip():
             continue
         try:
-            action = orjson.loads(line)["action"]
-        except (orjson.JSONDecodeError, KeyError, TypeError):
-            raise _refuse(path, f"line {number} is no ledger action") from None
-        kind = action.get("type")
-        if kind == "CREATE_IDENTITY":
-            identity = action["identity"]
-            found[identity["id"]] = {
-                "name": identity["name"],
-                "address": split_address(identity["address"], "N", str(path)),
-                "aliases": [
-                    split_address(a["address"], "N", str(path)) for a in identity["aliases"]
-                ],
-            }
-        elif kind == "ADD_ALIAS":
-            found[action["identityId"]]["aliases"].append(
-                split_address(action["alias"]["address"], "N", str(path))
-            )
-        elif kind == "CHANGE_IDENTITY_NAME":
-            found[action["identityId"]]["name"] = action["newName"]
-        elif kind == "DISTRIBUTE_GRAIN" and "credTimestamp" in action["distribution"]:
-            paid_at.append(int(action["distribution"]["credTimestamp"]))
+            _apply(orjson.loads(line)["action"], found, paid_at, str(path))
+        except (orjson.JSONDecodeError, AttributeError, KeyError, TypeError, ValueError):
+            raise _refuse(path, f"line {number} is no ledger action partage can read") from None
     identities = [
         Identity(id=key, name=v["name"], address=v["address"], aliases=tuple(v["aliases"]))
         for key, v in found.items()
     ]
     return identities, paid_at
+
+
+def _apply(action: Any, found: dict[str, dict[str, Any]], paid_at: list[int], where: str) -> None:
+    """One ledger action, as far as cred needs it: identities, aliases, names, payouts."""
+    kind = action.get("type")
+    if kind == "CREATE_IDENTITY":
+        identity = action["identity"]
+        found[identity["id"]] = {
+            "name": identity["name"],
+            "address": split_address(identity["address"], "N", where),
+            "aliases": [split_address(a["address"], "N", where) for a in identity["aliases"]],
+        }
+    elif kind == "ADD_ALIAS":
+        found[action["identityId"]]["aliases"].append(
+            split_address(action["alias"]["address"], "N", where)
+        )
+    elif kind == "CHANGE_IDENTITY_NAME":
+        found[action["identityId"]]["name"] = action["newName"]
+    elif kind == "DISTRIBUTE_GRAIN" and "credTimestamp" in action["distribution"]:
+        paid_at.append(int(action["distribution"]["credTimestamp"]))
 
 
 def read_dependencies(path: Path) -> list[Dependency]:
@@ -210,17 +215,21 @@ def read_dependencies(path: Path) -> list[Dependency]:
     document = _json(path)
     if not isinstance(document, list):
         raise _refuse(path, "must be a list of dependencies")
-    return [
-        Dependency(
-            id=d["id"],
-            periods=tuple(
-                sorted(
-                    (day_ms(p["startTime"], str(path)), float(p["weight"])) for p in d["periods"]
-                )
-            ),
-        )
-        for d in document
-    ]
+    try:
+        return [
+            Dependency(
+                id=d["id"],
+                periods=tuple(
+                    sorted(
+                        (day_ms(p["startTime"], str(path)), float(p["weight"]))
+                        for p in d["periods"]
+                    )
+                ),
+            )
+            for d in document
+        ]
+    except (KeyError, TypeError, ValueError) as error:
+        raise _refuse(path, f"has a malformed dependency ({error!r})") from None
 
 
 def read_instance(folder: Path) -> tuple[CredGraph, list[int]]:

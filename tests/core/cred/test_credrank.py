@@ -101,3 +101,21 @@ def test_bad_graphs_are_refused_naming_the_thing(change: Any, code: str, says: s
         cred_of(document)
     assert err.value.code == code
     assert says in err.value.message
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (lambda d: d["edges"][0].update(dst=["alice"]), "edges[0].dst"),
+        (lambda d: d["edges"][0].update(timestamp_ms=float("nan")), "edges[0].timestamp_ms"),
+        (lambda d: d["nodes"][0].update(timestamp_ms=10**30), "nodes[0].timestamp_ms"),
+        (lambda d: d["nodes"][0].update(weight=float("inf")), "nodes[0].weight"),
+        (lambda d: d.update(interval_starts=[10**40]), "interval_starts[0]"),
+    ],
+)
+def test_odd_values_are_refused_not_crashed_on(change: Any, field: str) -> None:
+    document = graph()
+    change(document)
+    with pytest.raises(InvalidInput) as err:
+        cred_of(document)
+    assert err.value.field == field

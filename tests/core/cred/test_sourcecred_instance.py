@@ -86,3 +86,26 @@ def test_personal_attributions_are_refused_rather_than_ignored(tmp_path: Path) -
     assert err.value.code == "cred.unsupported" and "personalAttributions" in err.value.message
     (copy / "config" / "personalAttributions.json").write_text("")  # empty: none
     assert compute_file(copy)["participants"].keys() == sourcecred_view().keys()
+
+
+@pytest.mark.parametrize(
+    ("file", "text", "says"),
+    [
+        ("data/ledger.json", '{"action": {"type": "ADD_ALIAS"}}\n', "line 1"),
+        ("data/ledger.json", "not json\n", "line 1"),
+        ("config/weights.json", '[{"type": "sourcecred/weights"}, {"nodeWeights": 3}]', "weight"),
+        ("config/dependencies.json", '[{"id": "x"}]', "dependency"),
+    ],
+)
+def test_a_malformed_instance_file_is_refused_naming_it(
+    tmp_path: Path, file: str, text: str, says: str
+) -> None:
+    import shutil
+
+    copy = tmp_path / "instance"
+    shutil.copytree(INSTANCE, copy)
+    (copy / file).write_text(text)
+    with pytest.raises(InvalidInput) as err:
+        compute_file(copy)
+    assert err.value.code == "cred.bad_instance"
+    assert file.split("/")[-1] in err.value.message and says in err.value.message

@@ -219,9 +219,12 @@ def _with_bonus(
     minted = np.bincount(
         np.maximum(week, 0), weights=graph.weight[timed] * (week >= 0), minlength=len(starts)
     )
-    ids, weight, node_time = list(graph.ids), list(graph.weight), list(graph.node_time)
-    src, dst, edge_time = list(graph.src), list(graph.dst), list(graph.edge_time)
-    forward, backward = list(graph.forward), list(graph.backward)
+    # Only the bonus rows are built here (a few per week); the graph's arrays are appended
+    # to, never turned into Python lists.
+    names: list[str] = []
+    minting: list[float] = []
+    when: list[int] = []
+    receiver: list[int] = []
     for dependency in dependencies:
         identity = by_id.get(dependency.id)
         if identity is None:
@@ -231,26 +234,23 @@ def _with_bonus(
             )
         for k, start in enumerate(starts.tolist()):
             share = _period_weight(dependency.periods, start)
-            if not share or not minted[k]:
-                continue
-            ids.append(f"bonus\0{start}\0{identity.name}")
-            weight.append(share * float(minted[k]))
-            node_time.append(start)
-            src.append(len(ids) - 1)
-            dst.append(index[identity.address])
-            edge_time.append(start)
-            forward.append(1.0)
-            backward.append(0.0)
+            if share and minted[k]:
+                names.append(f"bonus\0{start}\0{identity.name}")
+                minting.append(share * float(minted[k]))
+                when.append(start)
+                receiver.append(index[identity.address])
+    count, first = len(names), len(graph.ids)
+    times = np.array(when, dtype=np.int64)
     return CredGraph(
-        ids=ids,
-        weight=np.array(weight, dtype=np.float64),
-        participant=np.concatenate([graph.participant, np.zeros(len(ids) - len(graph.ids), bool)]),
-        node_time=np.array(node_time, dtype=np.int64),
-        src=np.array(src, dtype=np.int64),
-        dst=np.array(dst, dtype=np.int64),
-        edge_time=np.array(edge_time, dtype=np.int64),
-        forward=np.array(forward, dtype=np.float64),
-        backward=np.array(backward, dtype=np.float64),
+        ids=[*graph.ids, *names],
+        weight=np.concatenate([graph.weight, np.array(minting, dtype=np.float64)]),
+        participant=np.concatenate([graph.participant, np.zeros(count, dtype=bool)]),
+        node_time=np.concatenate([graph.node_time, times]),
+        src=np.concatenate([graph.src, np.arange(first, first + count, dtype=np.int64)]),
+        dst=np.concatenate([graph.dst, np.array(receiver, dtype=np.int64)]),
+        edge_time=np.concatenate([graph.edge_time, times]),
+        forward=np.concatenate([graph.forward, np.ones(count)]),
+        backward=np.concatenate([graph.backward, np.zeros(count)]),
     )
 
 

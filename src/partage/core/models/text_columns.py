@@ -21,7 +21,14 @@ import pyarrow.compute as pc
 from partage.core.currency import Currency
 from partage.core.models.base import CLAIM_TYPES, KINDS, refuse
 from partage.core.models.scores import ScoreMatrix
-from partage.core.models.table import SAFE, ContributionTable, ScaledColumn, bound, scaled
+from partage.core.models.table import (
+    SAFE,
+    ContributionTable,
+    ScaledColumn,
+    bound,
+    group_sum,
+    scaled,
+)
 from partage.core.money import MAX_MINOR
 
 # Arrow has no type information: its arrays are typed as Any.
@@ -272,10 +279,7 @@ def amounts_from_columns(
     minor = amount.rescaled(10**currency.decimals).values
     if bound(minor) > MAX_MINOR:
         raise refuse(f"{section}.amount", "is too large", "spec.too_large")
-    totals = [0] * len(names)
-    for code, value in zip(rows.tolist(), minor.tolist(), strict=True):
-        totals[code] += int(value)
-    return dict(zip(names, totals, strict=True))
+    return dict(zip(names, group_sum(rows, minor, len(names)), strict=True))
 
 
 def _cell(section: str, label: str) -> Path:
