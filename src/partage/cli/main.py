@@ -13,6 +13,7 @@ from partage.cli import (
     cred_commands,
     distribution_commands,
     flow_commands,
+    import_commands,
     ledger_commands,
     org_commands,
     round_commands,
@@ -56,6 +57,7 @@ app.add_typer(distribution_commands.distribution, name="distribution")
 app.add_typer(flow_commands.epoch, name="epoch")
 app.add_typer(flow_commands.funding, name="funding")
 app.add_typer(cred_commands.cred, name="cred")
+app.add_typer(import_commands.imports, name="import")
 server_commands.register(app)
 simulate_commands.register(app)
 

@@ -134,10 +134,54 @@ contributions = Table(
     Column("link", Text, nullable=True),
     Column("recorded_at", Stamp, nullable=False),
     Column("recorded_by", BigInteger, nullable=False),
+    # Where an imported contribution came from (``git:<commit>``): co-authors of one commit
+    # share it, and importing the same history twice finds it.
+    Column("source_key", String(200), nullable=True),
     ForeignKeyConstraint(
         ["organization_id", "member_id"], ["members.organization_id", "members.id"]
     ),
     Index("ix_contributions_org_member", "organization_id", "member_id", "occurred_on"),
+    Index("ix_contributions_source_key", "organization_id", "source_key"),
+)
+
+# What a contribution touched or built on (``file:<path>``, ``contribution:<id>``): the
+# edges of the organization's contribution graph besides authorship.
+contribution_links = Table(
+    "contribution_links",
+    metadata,
+    Column("organization_id", Id, primary_key=True),
+    Column("contribution_id", BigInteger, primary_key=True),
+    Column("target", String(500), primary_key=True),
+    ForeignKeyConstraint(
+        ["organization_id", "contribution_id"],
+        ["contributions.organization_id", "contributions.id"],
+    ),
+)
+
+# Other names a member goes by: a SourceCred identity's aliases, a git author's address.
+member_aliases = Table(
+    "member_aliases",
+    metadata,
+    Column("organization_id", Id, primary_key=True),
+    Column("alias", String(300), primary_key=True),
+    Column("member_id", BigInteger, nullable=False),
+    Column("source", String(40), nullable=False),
+    Column("created_at", Stamp, nullable=False),
+    ForeignKeyConstraint(
+        ["organization_id", "member_id"], ["members.organization_id", "members.id"]
+    ),
+    Index("ix_member_aliases_member", "organization_id", "member_id"),
+)
+
+# How an organization weighs its activities in the contribution graph (JSON).
+cred_settings = Table(
+    "cred_settings",
+    metadata,
+    Column("organization_id", Id, primary_key=True),
+    Column("weights", Text, nullable=False),
+    Column("updated_at", Stamp, nullable=False),
+    Column("updated_by", BigInteger, nullable=False),
+    ForeignKeyConstraint(["organization_id"], ["organizations.id"]),
 )
 
 rounds = Table(

@@ -11,6 +11,7 @@ from typing import Self
 
 from sqlalchemy import Connection, Engine
 
+from partage.storage.aliases_repo import AliasRepository
 from partage.storage.community_repo import CommunityRepository
 from partage.storage.contributions_repo import ContributionRepository
 from partage.storage.distributions_repo import DistributionRepository
@@ -21,6 +22,7 @@ from partage.storage.rounds_repo import RoundRepository
 
 class UnitOfWork:
     community: CommunityRepository
+    aliases: AliasRepository
     contributions: ContributionRepository
     rounds: RoundRepository
     ledger: LedgerRepository
@@ -40,6 +42,7 @@ class UnitOfWork:
         conn.begin()
         self._conn = conn
         self.community = CommunityRepository(conn)
+        self.aliases = AliasRepository(conn)
         self.contributions = ContributionRepository(conn)
         self.rounds = RoundRepository(conn, self.community)
         self.ledger = LedgerRepository(conn)
