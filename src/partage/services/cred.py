@@ -226,11 +226,19 @@ def compute_instance(folder: Path, *, nodes: bool = False) -> dict[str, Any]:
     The weeks are those of SourceCred's ``credGrainView``: the graph's, extended to cover
     the cred times of the ledger's grain distributions (weeks that hold no cred), so that
     the arrays line up with what the instance's users know."""
-    graph, paid_at = read_instance(folder)
+    instance = read_instance(folder)
+    graph, paid_at = instance.graph, instance.paid_at
     params = Params()
     times = np.concatenate([graph.node_time, graph.edge_time])
     starts, end = weekly_starts(times)
-    cred = credrank(graph, params, starts, end)
+    cred = credrank(
+        graph,
+        params,
+        starts,
+        end,
+        instance.attributions,
+        str(folder / "config" / "personalAttributions.json"),
+    )
     body = published(cred, params, nodes=nodes, ids=graph.ids)
     shown, _ = weekly_starts(np.concatenate([times, np.array(paid_at, dtype=np.int64)]))
     before = int(np.searchsorted(shown, starts[0]))

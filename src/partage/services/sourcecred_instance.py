@@ -1,4 +1,5 @@
-"""Reading a SourceCred instance folder: its plugin graphs, weights, ledger and dependencies.
+"""Reading a SourceCred instance folder: its plugin graphs, weights, ledger, dependencies and
+personal attributions.
 
 The files are read as SourceCred 0.11.2 writes them (graphs zlib-deflated or plain JSON, the
 ledger as JSON lines); nothing in the folder is ever written. A missing or corrupt file is
@@ -8,6 +9,8 @@ refused naming the file.
 from __future__ import annotations
 
 import zlib
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +19,7 @@ import numpy as np
 import orjson
 import pyarrow as pa
 
+from partage.core.cred.attribution import Attribution
 from partage.core.cred.graph import NO_TIME, CredGraph
 from partage.core.cred.sourcecred import (
     Dependency,
@@ -168,7 +172,22 @@ def _times(values: list[Any]) -> Any:
     return np.array([NO_TIME if v is None else v for v in values], dtype=np.int64)
 
 
-def read_identities(path: Path) -> tuple[list[Identity], list[int]]:
+@dataclass(frozen=True, slots=True)
+class Ledger:
+    """What cred needs from a ledger: its accounts' identities in SourceCred's order, every
+    identity id ever created (a merged one names the identity it was merged into), and
+    the cred times of its grain distributions."""
+
+    identities: list[Identity]
+    by_id: dict[str, Identity]
+    paid_at: list[int]
+
+    def by_name(self, name: str) -> Identity | None:
+        """The account of that name now (renames followed; merged-away names are gone)."""
+        return next((i for i in self.identities if i.name == name), None)
+
+
+def read_identities(path: Path) -> Ledger:
     """The ledger's identities with their aliases, in order of creation, and the cred times
     of its grain distributions."""
     if not path.is_file():
@@ -182,29 +201,49 @@ def read_identities(path: Path) -> tuple[list[Identity], list[int]]:
             _apply(orjson.loads(line)["action"], found, paid_at, str(path))
         except (orjson.JSONDecodeError, AttributeError, KeyError, TypeError, ValueError):
             raise _refuse(path, f"line {number} is no ledger action partage can read") from None
-    identities = [
-        Identity(id=key, name=v["name"], address=v["address"], aliases=tuple(v["aliases"]))
-        for key, v in found.items()
-    ]
-    return identities, paid_at
+    made: dict[int, Identity] = {}  # one per account, in the order SourceCred lists them
+    for v in found.values():
+        if id(v) not in made:
+            made[id(v)] = Identity(
+                id=v["id"], name=v["name"], address=v["address"], aliases=tuple(v["aliases"])
+            )
+    return Ledger(
+        identities=list(made.values()),
+        by_id={key: made[id(v)] for key, v in found.items()},
+        paid_at=paid_at,
+    )
 
 
 def _apply(action: Any, found: dict[str, dict[str, Any]], paid_at: list[int], where: str) -> None:
-    """One ledger action, as far as cred needs it: identities, aliases, names, payouts."""
+    """One ledger action, as far as cred needs it: identities, aliases, names, merges,
+    payouts. Merged identities share one record, under each of their ids, as SourceCred's
+    ledger maps every merged id to the surviving account (which keeps the place of the
+    earliest of those ids)."""
     kind = action.get("type")
     if kind == "CREATE_IDENTITY":
         identity = action["identity"]
         found[identity["id"]] = {
+            "id": identity["id"],
             "name": identity["name"],
             "address": split_address(identity["address"], "N", where),
             "aliases": [split_address(a["address"], "N", where) for a in identity["aliases"]],
+            "merged": [identity["id"]],
         }
     elif kind == "ADD_ALIAS":
         found[action["identityId"]]["aliases"].append(
             split_address(action["alias"]["address"], "N", where)
         )
-    elif kind == "CHANGE_IDENTITY_NAME":
+    elif kind == "RENAME_IDENTITY":
         found[action["identityId"]]["name"] = action["newName"]
+    elif kind == "MERGE_IDENTITIES":
+        base, target = found[action["base"]], found[action["target"]]
+        if base is target:
+            raise ValueError("an identity merged into itself")
+        # The target's aliases, then its own address, become the base's aliases.
+        base["aliases"].extend([*target["aliases"], target["address"]])
+        for key in target["merged"]:
+            found[key] = base
+        base["merged"].extend(target["merged"])
     elif kind == "DISTRIBUTE_GRAIN" and "credTimestamp" in action["distribution"]:
         paid_at.append(int(action["distribution"]["credTimestamp"]))
 
@@ -232,31 +271,152 @@ def read_dependencies(path: Path) -> list[Dependency]:
         raise _refuse(path, f"has a malformed dependency ({error!r})") from None
 
 
-def read_instance(folder: Path) -> tuple[CredGraph, list[int]]:
-    """The instance's contracted graph, ready for CredRank, and the cred times of the
-    ledger's grain distributions (SourceCred's view of cred and grain covers them too)."""
+def _start_ms(text: Any, where: str) -> int:
+    """A proportion's ``startDate``: an ISO 8601 date or time, or month/day/year.
+
+    SourceCred hands the text to JavaScript's ``Date.parse``, which reads a date alone as
+    UTC but a time without an offset, or month/day/year, in the machine's time zone; partage
+    reads them as UTC, as on the UTC machines (GitHub's runners) instances ran on."""
+    if isinstance(text, str):
+        try:
+            if "/" in text:
+                moment = datetime.strptime(text.strip(), "%m/%d/%Y")
+            else:
+                moment = datetime.fromisoformat(text.strip())
+        except ValueError:
+            pass
+        else:
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=UTC)
+            return int(moment.timestamp() * 1000)
+    raise InvalidInput(
+        "cred.bad_date", f"{where}: startDate {text!r} is no date (2021-01-30)", "path"
+    )
+
+
+def _fields(item: Any, required: tuple[str, ...], where: str) -> dict[str, Any]:
+    if not isinstance(item, dict) or any(name not in item for name in required):
+        raise InvalidInput(
+            "cred.bad_instance", f"{where} must be an object with {', '.join(required)}", "path"
+        )
+    return item
+
+
+def read_attributions(path: Path, ledger: Ledger, node_of: dict[str, int]) -> list[Attribution]:
+    """``config/personalAttributions.json``: who passes which share of their cred to whom,
+    from when. A participant is named by ``…ParticipantId`` when given (an identity id,
+    merged ones included), else by ``…ParticipantName`` (a current identity name, as
+    SourceCred looks them up). ``node_of`` gives each identity id's participant node."""
+    if not path.is_file() or not path.stat().st_size:
+        return []
+    document = _json(path)
+    if not isinstance(document, list):
+        raise _refuse(path, "must be a list of personal attributions")
+
+    def who(item: dict[str, Any], role: str, where: str) -> Identity:
+        key = item.get(f"{role}ParticipantId")
+        name = item.get(f"{role}ParticipantName")
+        found = ledger.by_id.get(key) if key is not None else None
+        if key is None and isinstance(name, str):
+            found = ledger.by_name(name)
+        if found is None:
+            named = f"id {key}" if key is not None else f"name {name!r}"
+            raise InvalidInput(
+                "cred.unknown_identity",
+                f"{path}: {where}: no identity with the {named} in data/ledger.json",
+                "path",
+            )
+        return found
+
+    attributions: list[Attribution] = []
+    givers: set[str] = set()
+    for i, raw in enumerate(document):
+        where = f"{path}: [{i}]"
+        item = _fields(raw, ("fromParticipantName", "recipients"), where)
+        giver = who(item, "from", f"[{i}]")
+        if giver.id in givers:
+            raise InvalidInput(
+                "cred.bad_attribution",
+                f"{path}: [{i}]: {giver.name} has a second list of recipients",
+                "path",
+            )
+        givers.add(giver.id)
+        if not isinstance(item["recipients"], list):
+            raise _refuse(path, f"[{i}].recipients must be a list")
+        for j, raw_recipient in enumerate(item["recipients"]):
+            at = f"[{i}].recipients[{j}]"
+            recipient = _fields(
+                raw_recipient, ("toParticipantName", "proportions"), f"{path}: {at}"
+            )
+            receiver = who(recipient, "to", at)
+            if not isinstance(recipient["proportions"], list):
+                raise _refuse(path, f"{at}.proportions must be a list")
+            starts: list[int] = []
+            values: list[float] = []
+            for n, raw_proportion in enumerate(recipient["proportions"]):
+                there = f"{at}.proportions[{n}]"
+                entry = _fields(
+                    raw_proportion, ("startDate", "decimalProportion"), f"{path}: {there}"
+                )
+                value = entry["decimalProportion"]
+                if isinstance(value, bool) or not isinstance(value, int | float):
+                    raise _refuse(path, f"{there}.decimalProportion must be a number")
+                if not 0 <= value <= 1:
+                    raise InvalidInput(
+                        "cred.bad_attribution",
+                        f"{path}: {there}.decimalProportion is {value}, outside [0, 1]",
+                        "path",
+                    )
+                starts.append(_start_ms(entry["startDate"], f"{path}: {there}"))
+                values.append(float(value))
+            attributions.append(
+                Attribution(
+                    giver=node_of[giver.id],
+                    recipient=node_of[receiver.id],
+                    starts=tuple(starts),
+                    proportions=tuple(values),
+                )
+            )
+    return attributions
+
+
+@dataclass(frozen=True, slots=True)
+class Instance:
+    graph: CredGraph  # contracted, weighted, with the dependencies' bonus
+    attributions: list[Attribution]  # participants pointed at by graph node
+    paid_at: list[int]  # the cred times of the ledger's grain distributions
+
+
+def read_instance(folder: Path) -> Instance:
+    """The instance's contracted graph, ready for CredRank, its personal attributions, and
+    the cred times of the ledger's grain distributions (SourceCred's view of cred and grain
+    covers them too)."""
     config = _json(folder / "sourcecred.json")
     plugins = config.get("bundledPlugins") if isinstance(config, dict) else None
     if not isinstance(plugins, list):
         raise _refuse(folder / "sourcecred.json", "names no bundledPlugins")
     graphs, weights = [], Weights()
     for name in plugins:
-        graph, own = read_plugin(folder / "output" / "graphs" / name / "graph")
-        graphs.append(graph)
+        plugin, own = read_plugin(folder / "output" / "graphs" / name / "graph")
+        graphs.append(plugin)
         weights.update(own)
     overrides = folder / "config" / "weights.json"
     if overrides.is_file():
         weights.update(
             read_weights(overrides, _versioned(overrides, _json(overrides), "sourcecred/weights"))
         )
-    attributions = folder / "config" / "personalAttributions.json"
-    if attributions.is_file() and attributions.stat().st_size and _json(attributions):
-        # Computing without them would give other cred than SourceCred's: refuse, do not guess.
-        raise _refuse(
-            attributions,
-            "personal attributions are not read yet; this instance's cred would differ",
-            "cred.unsupported",
-        )
-    identities, paid_at = read_identities(folder / "data" / "ledger.json")
-    dependencies = read_dependencies(folder / "config" / "dependencies.json")
-    return instance_graph(graphs, weights, identities, dependencies), paid_at
+    ledger = read_identities(folder / "data" / "ledger.json")
+    dependencies = [
+        # A dependency may name an identity merged since: SourceCred follows the merge.
+        replace(d, id=ledger.by_id[d.id].id) if d.id in ledger.by_id else d
+        for d in read_dependencies(folder / "config" / "dependencies.json")
+    ]
+    graph = instance_graph(graphs, weights, ledger.identities, dependencies)
+    # The identities are the graph's participants, in the same order.
+    people = np.flatnonzero(graph.participant).tolist()
+    place = {identity.id: people[k] for k, identity in enumerate(ledger.identities)}
+    node_of = {key: place[identity.id] for key, identity in ledger.by_id.items()}
+    attributions = read_attributions(
+        folder / "config" / "personalAttributions.json", ledger, node_of
+    )
+    return Instance(graph=graph, attributions=attributions, paid_at=ledger.paid_at)

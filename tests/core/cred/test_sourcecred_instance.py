@@ -73,21 +73,6 @@ def test_a_broken_instance_names_the_file(tmp_path: Path) -> None:
     assert err.value.code == "cred.bad_instance" and "github/graph" in err.value.message
 
 
-def test_personal_attributions_are_refused_rather_than_ignored(tmp_path: Path) -> None:
-    import shutil
-
-    copy = tmp_path / "instance"
-    shutil.copytree(INSTANCE, copy)
-    (copy / "config" / "personalAttributions.json").write_text(
-        '[{"fromParticipantId": "a", "recipients": []}]'
-    )
-    with pytest.raises(InvalidInput) as err:
-        compute_file(copy)
-    assert err.value.code == "cred.unsupported" and "personalAttributions" in err.value.message
-    (copy / "config" / "personalAttributions.json").write_text("")  # empty: none
-    assert compute_file(copy)["participants"].keys() == sourcecred_view().keys()
-
-
 @pytest.mark.parametrize(
     ("file", "text", "says"),
     [

@@ -3,17 +3,20 @@
 The walk starts uniform over the chain's nodes and takes steps ``pi ← T @ pi`` until no
 node moves by 1e-7 or more (at most 255 steps), keeping the distribution *before* the last
 step, as SourceCred does. A node's score is pi / Σ pi(accumulators) × Σ mint; a
-participant's cred in an interval is their epoch node's score × β, so the participants'
-cred adds up to what was minted (but for what radiates from the last intervals' loops).
+participant's cred in an interval is their epoch node's score × their payout probability
+(β, less what they attribute to others), so the participants' cred adds up to what was
+minted (to the walk's precision): the accumulators receive the payouts and nothing else.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
+from partage.core.cred.attribution import Attribution
 from partage.core.cred.graph import CredGraph, Params
 from partage.core.cred.markov import MarkovProcess, markov_process
 
@@ -46,8 +49,17 @@ def stationary(process: MarkovProcess) -> tuple[npt.NDArray[np.float64], int]:
     return previous, MAX_STEPS
 
 
-def credrank(graph: CredGraph, params: Params, starts: npt.NDArray[np.int64], end: int) -> Cred:
-    process = markov_process(graph.checked(), params.checked(), starts, end)
+def credrank(
+    graph: CredGraph,
+    params: Params,
+    starts: npt.NDArray[np.int64],
+    end: int,
+    attributions: Sequence[Attribution] = (),
+    where: str = "attributions",
+) -> Cred:
+    """Each participant's cred per interval; ``attributions`` pass shares of it on (``where``
+    names their source in errors)."""
+    process = markov_process(graph.checked(), params.checked(), starts, end, attributions, where)
     pi, steps = stationary(process)
     scores = pi / pi[process.accumulators].sum() * process.mint_total
     k = process.intervals

@@ -8,7 +8,9 @@ are replaced by their epoch nodes. Transitions (each node's out-probabilities su
   dropped; an endpoint that is a participant becomes its epoch node for the edge's interval
   (a time on a boundary falls into the earlier interval). From a contribution node the
   probability is w / Σw_out × (1 − α); from an epoch node w / Σw_out × (1 − α − β − γf − γb);
-* epoch node → the interval's accumulator: β (the payout);
+* epoch node → the interval's accumulator: β (the payout), or β × (1 − Σ proportions) when
+  the participant attributes part of their cred, and then β × proportion → each recipient's
+  epoch node of the same interval (:mod:`partage.core.cred.attribution`);
 * epoch node → the same participant's next interval: γf (the last one loops on itself), and
   → the previous interval: γb (the first one loops on itself);
 * seed → each minting node: its weight / Σ weights;
@@ -19,12 +21,14 @@ The matrix is column-stochastic: ``pi ← T @ pi`` moves the walk one step.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sparse
 
+from partage.core.cred.attribution import Attribution, resolve
 from partage.core.cred.graph import CredGraph, Params
 from partage.core.errors import InvalidInput
 
@@ -42,7 +46,7 @@ class MarkovProcess:
     accumulators: Ints  # one per interval
     epoch_first: int  # epoch node of participant k in interval e: epoch_first + k × K + e
     intervals: int
-    payout: float  # the probability epoch node → accumulator
+    payout: Floats | float  # epoch node → accumulator: participants × intervals (or one)
     mint_total: float
 
 
@@ -53,7 +57,14 @@ def interval_of(starts: Ints, end: int, times: Ints) -> Ints:
     return np.where(outside, -1, found)
 
 
-def markov_process(graph: CredGraph, params: Params, starts: Ints, end: int) -> MarkovProcess:
+def markov_process(
+    graph: CredGraph,
+    params: Params,
+    starts: Ints,
+    end: int,
+    attributions: Sequence[Attribution] = (),
+    where: str = "attributions",
+) -> MarkovProcess:
     n_graph = len(graph.ids)
     k = len(starts)
     if k == 0:
@@ -112,21 +123,39 @@ def markov_process(graph: CredGraph, params: Params, starts: Ints, end: int) -> 
     e_interval = np.tile(np.arange(k, dtype=np.int64), p_count)
     forward_to = np.where(e_interval == k - 1, e_nodes, e_nodes + 1)
     backward_to = np.where(e_interval == 0, e_nodes, e_nodes - 1)
-    payout = params.beta
+    payout: Floats = np.full(len(e_nodes), params.beta)
+    rows_extra: list[Ints] = []
+    cols_extra: list[Ints] = []
+    probs_extra: list[Floats] = []
+    if attributions:
+        laid = resolve(attributions, rank, starts, graph.ids, where)
+        # β − Σ·β, not β × (1 − Σ): SourceCred's expression, to the last bit.
+        payout = (params.beta - laid.attributed * params.beta).reshape(-1)
+        rows_extra.append(epoch_first + laid.recipient_rank * k + laid.interval)
+        cols_extra.append(epoch_first + laid.giver_rank * k + laid.interval)
+        probs_extra.append(params.beta * laid.proportion)
 
     # Seed → minting nodes.
     mint = np.where(is_participant, 0.0, graph.weight)
     minting = np.flatnonzero(mint > 0)
     mint_total = float(mint[minting].sum())
 
-    rows = [to, accumulators[e_interval], forward_to, backward_to, node_index[minting]]
-    cols = [frm, e_nodes, e_nodes, e_nodes, np.full(len(minting), seed, dtype=np.int64)]
+    rows = [to, accumulators[e_interval], forward_to, backward_to, node_index[minting], *rows_extra]
+    cols = [
+        frm,
+        e_nodes,
+        e_nodes,
+        e_nodes,
+        np.full(len(minting), seed, dtype=np.int64),
+        *cols_extra,
+    ]
     probs = [
         base_pr,
-        np.full(len(e_nodes), payout),
+        payout,
         np.full(len(e_nodes), params.gamma_forward),
         np.full(len(e_nodes), params.gamma_backward),
         mint[minting] / mint_total,
+        *probs_extra,
     ]
     # Radiation: every node but the seed sends what is left back to the seed.
     sent = sum(
@@ -149,7 +178,7 @@ def markov_process(graph: CredGraph, params: Params, starts: Ints, end: int) -> 
         accumulators=accumulators,
         epoch_first=epoch_first,
         intervals=k,
-        payout=payout,
+        payout=payout.reshape(p_count, k),
         mint_total=mint_total,
     )
 
