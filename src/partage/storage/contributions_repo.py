@@ -22,6 +22,10 @@ class NewContribution:
     quantity: Decimal | None
     description: str
     link: str | None
+    # An imported contribution's origin (``git:<commit>``) and what it touched
+    # (``file:<path>``): written with it, in the same statements as the others.
+    source_key: str | None = None
+    links: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,11 +90,47 @@ class ContributionRepository:
                     "link": item.link,
                     "recorded_at": now,
                     "recorded_by": by,
+                    "source_key": item.source_key,
                 }
                 for new_id, item in zip(ids, items, strict=True)
             ],
         )
+        links = [
+            {"organization_id": org_id, "contribution_id": new_id, "target": target}
+            for new_id, item in zip(ids, items, strict=True)
+            for target in dict.fromkeys(item.links)
+        ]
+        if links:
+            self.conn.execute(insert(t.contribution_links), links)
         return ids
+
+    def source_keys(self, org_id: int, *, prefix: str) -> set[str]:
+        """The origins already imported that start with ``prefix`` (``git:``): what a second
+        import of the same history finds and skips."""
+        c = t.contributions.c
+        rows = self.conn.execute(
+            select(c.source_key)
+            .where(c.organization_id == org_id, c.source_key.startswith(prefix, autoescape=True))
+            .distinct()
+        ).all()
+        return {r[0] for r in rows}
+
+    def links_of(self, org_id: int, contribution_ids: list[int]) -> dict[int, list[str]]:
+        """What each of these contributions touched, in order of target."""
+        if not contribution_ids:
+            return {}
+        cl = t.contribution_links.c
+        found: dict[int, list[str]] = {i: [] for i in contribution_ids}
+        for start in range(0, len(contribution_ids), 500):
+            chunk = contribution_ids[start : start + 500]
+            rows = self.conn.execute(
+                select(cl.contribution_id, cl.target)
+                .where(cl.organization_id == org_id, cl.contribution_id.in_(chunk))
+                .order_by(cl.contribution_id, cl.target)
+            ).all()
+            for contribution_id, target in rows:
+                found[int(contribution_id)].append(target)
+        return found
 
     def get(self, org_id: int, contribution_id: int) -> Contribution | None:
         if not fits_bigint(contribution_id):
