@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Engine
 from partage.storage.aliases_repo import AliasRepository
 from partage.storage.community_repo import CommunityRepository
 from partage.storage.contributions_repo import ContributionRepository
+from partage.storage.cred_repo import CredRepository
 from partage.storage.distributions_repo import DistributionRepository
 from partage.storage.flows_repo import EpochRepository, FundingCallRepository
 from partage.storage.ledger_repo import LedgerRepository
@@ -49,6 +50,7 @@ class UnitOfWork:
         self.distributions = DistributionRepository(conn, self.community)
         self.epochs = EpochRepository(conn, self.community)
         self.funding_calls = FundingCallRepository(conn, self.community)
+        self.cred = CredRepository(conn)
         return self
 
     def __exit__(
