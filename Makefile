@@ -44,6 +44,7 @@ bench: install
 	$(BIN)/python bench/models.py
 	$(BIN)/python bench/simulate.py
 	$(BIN)/python bench/cred.py
+	$(BIN)/python bench/git_import.py
 
 # Refresh the lock file after changing dependencies in pyproject.toml.
 lock: $(BIN)/python
