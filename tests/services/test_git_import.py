@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine, select
 
 from partage.core.errors import Forbidden, InvalidInput
-from partage.services import git_import
+from partage.services import git_import, org_cred
 from partage.storage import tables as t
 from tests.conftest import Community
 from tests.services.git_repo import GitRepo
@@ -315,3 +315,28 @@ def test_only_an_admin_imports(community: Community, repo: GitRepo, engine: Engi
     with pytest.raises(Forbidden), community.uow() as u:
         git_import.import_git(u, actor=community.bruno, path=repo.path, now=community.clock())
     assert _rows(engine) == []
+
+
+def test_a_repository_gives_each_author_cred_ordered_as_their_commits(
+    community: Community, tmp_path: Path
+) -> None:
+    """Issue 4's check: Bruno writes five commits, Chloé three, Dario one, on files of their
+    own and some shared; their cred follows that order, and the graph's cred is all theirs."""
+    r = GitRepo(tmp_path / "project")
+    plan = [("Bruno", 5), ("Chloé", 3), ("Dario", 1)]
+    day = 5
+    for name, count in plan:
+        for n in range(count):
+            email = f"{name.lower().replace('é', 'e')}@tiers-lieux.example"
+            files = {f"{name}/{n}.md": f"{n}\n", "README.md": f"{name} {n}\n"}
+            r.commit(name, email, f"2026-01-{day:02}T10:00:00Z", f"{name} {n}", files)
+            day += 1
+    _import(community, r)
+    with community.uow(readonly=True) as u:
+        found = org_cred.org_cred(u, actor=community.admin)
+    cred = {m.name: m.cred for m in found.members}
+    assert cred["Bruno"] > cred["Chloé"] > cred["Dario"] > 0
+    assert cred["Aïcha"] == cred["Olga"] == 0
+    assert sum(cred.values()) == pytest.approx(found.minted, rel=1e-6)
+    [bruno] = [m for m in found.members if m.name == "Bruno"]
+    assert {s.ref for s in bruno.sources if s.ref.startswith("git:")}
