@@ -3,8 +3,10 @@ the members from them, with the weights the organization set."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, func, select
@@ -80,7 +82,7 @@ def by_name(found: org_cred.OrgCred) -> dict[str, float]:
     return {m.name: m.cred for m in found.members}
 
 
-def set_weights(c: Community, who: Actor, weights: dict[str, object]) -> org_cred.CredWeights:
+def set_weights(c: Community, who: Actor, weights: Mapping[str, Any]) -> org_cred.CredWeights:
     with c.uow() as u:
         return org_cred.set_cred_weights(u, actor=who, weights=weights, now=c.clock())
 

@@ -216,6 +216,7 @@ def updated(current: CredWeights, changes: Mapping[str, Any]) -> CredWeights:
         gift=_weight(changes.get("gift", current.gift), "gift"),
         edges=edges,
         params=params,
+        recorded=current.recorded,
     )
     result.cred_params().checked("params")
     return result
