@@ -71,19 +71,6 @@ class GrainRate:
             raise ValueError("a grain amount is never negative")
         return atto * self.numerator // self.denominator
 
-    def converter(self) -> _Converter:
-        """The same conversion with its two factors computed once (for millions of receipts)."""
-        return _Converter(self.numerator, self.denominator)
-
-
-@dataclass(frozen=True, slots=True)
-class _Converter:
-    numerator: int
-    denominator: int
-
-    def __call__(self, atto: int) -> int:
-        return atto * self.numerator // self.denominator
-
 
 def parse_atto(text: str) -> int | None:
     """A ledger's grain amount (a decimal string of a whole number of attoGrain), or None

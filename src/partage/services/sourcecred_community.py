@@ -33,8 +33,9 @@ from urllib.parse import quote
 
 from partage.core.community import MemberKind
 from partage.core.grain_units import GrainRate, grain_text, parse_grain_value
-from partage.core.models.base import result as model_result
+from partage.core.models.base import ModelResult
 from partage.core.models.indicators import indicators
+from partage.core.models.wording import ratio_texts
 from partage.core.money import MAX_MINOR, Money, format_minor
 from partage.core.roles import Role, require_admin
 from partage.services.context import Actor, UnitOfWork
@@ -143,9 +144,9 @@ def import_community(
     require_admin(actor.role)
     value = parse_grain_value(grain_value)
     rate = GrainRate(value, actor.organization.currency.decimals)
-    history = read_ledger(path, rate.converter())
+    history = read_ledger(path, rate)
     members, aliases_added, elsewhere = _members(uow, actor, history, now)
-    number = {m.identity: m.member for m in members}
+    number = {m.identity: str(m.member) for m in members}
     member_of = {key: number[final] for key, final in history.owner.items()}
     present = _imported_keys(uow, actor)
     done: list[int] = []
@@ -159,7 +160,7 @@ def import_community(
         )
         done.append(distribution_id)
         paid_total += paid
-        grain_total += sum(d.atto.values())
+        grain_total += d.grain
     if not dry_run:
         uow.commit()
     currency = actor.organization.currency
@@ -278,7 +279,7 @@ def _record(
     uow: UnitOfWork,
     actor: Actor,
     d: LedgerDistribution,
-    member_of: Mapping[str, int],
+    member_of: Mapping[str, str],
     rate: GrainRate,
     value: Fraction,
     ledger: Path,
@@ -289,7 +290,7 @@ def _record(
     allocations: dict[str, int] = {}
     for who, minor in d.minor.items():
         if minor:
-            key = str(member_of[who])
+            key = member_of[who]
             allocations[key] = allocations.get(key, 0) + minor
     paid = sum(allocations.values())
     budget = sum(rate.to_minor(p.budget_atto) for p in d.policies)
@@ -302,7 +303,10 @@ def _record(
             "at this grain value",
             "sourcecred.too_large",
         )
-    found = model_result("grain", budget, allocations, budget - paid, {})
+    # As a model's result reads (recipients in code-point order), without re-checking each
+    # amount: they are sums of rounded-down receipts, whole and not negative.
+    ordered = {key: allocations[key] for key in sorted(allocations)}
+    found = ModelResult("grain", budget, ordered, budget - paid, {})
 
     def money(minor: int) -> str:
         return format_minor(minor, currency.decimals)
@@ -310,8 +314,7 @@ def _record(
     def member(identity_id: str | None) -> str | None:
         if identity_id is None:
             return None
-        number = member_of.get(identity_id)
-        return str(number) if number is not None else identity_alias(identity_id)
+        return member_of.get(identity_id) or identity_alias(identity_id)
 
     policies: list[dict[str, Any]] = []
     for p in d.policies:
@@ -349,7 +352,7 @@ def _record(
         "cred_timestamp_ms": d.cred_timestamp_ms,
         "cred_time": _stamp(d.cred_timestamp_ms).isoformat(),
         "ledger_timestamp_ms": d.ledger_timestamp_ms,
-        "grain": grain_text(sum(d.atto.values())),
+        "grain": grain_text(d.grain),
         "imported_at": now.isoformat(),
         "since": None,
         "until": None,
@@ -359,7 +362,19 @@ def _record(
         "model": "grain",
         "currency": currency.code,
         "budget": money(budget),
-        "allocations": {k: money(v) for k, v in found.allocations.items()},
+        # One column operation for every amount: the same text format_minor writes.
+        "allocations": dict(
+            zip(
+                found.allocations,
+                ratio_texts(
+                    list(found.allocations.values()),
+                    10**currency.decimals,
+                    places=currency.decimals,
+                    keep=currency.decimals,
+                ),
+                strict=True,
+            )
+        ),
         "unallocated": money(found.unallocated),
         "explanations": {},
         "language": "en",

@@ -19,14 +19,13 @@ a whole number of attoGrain is refused naming the file and the line.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import msgspec
 
 from partage.core.errors import InvalidInput
-from partage.core.grain_units import parse_atto
+from partage.core.grain_units import GrainRate, parse_atto
 
 USER, PROJECT, ORGANIZATION, BOT = "USER", "PROJECT", "ORGANIZATION", "BOT"
 SUBTYPES = (USER, PROJECT, ORGANIZATION, BOT)
@@ -134,8 +133,7 @@ class LedgerDistribution:
     policies: tuple[LedgerPolicy, ...]
     # identity id (as on the line) → minor units, each receipt converted on its own
     minor: dict[str, int]
-    # identity id (as on the line) → attoGrain received
-    atto: dict[str, int]
+    grain: int  # attoGrain paid in all
 
 
 @dataclass
@@ -155,9 +153,9 @@ def refuse(path: Path, message: str, code: str = "sourcecred.bad_ledger") -> Inv
 class _Replay:
     """The state of the ledger while its lines are replayed."""
 
-    def __init__(self, path: Path, convert: Callable[[int], int]) -> None:
+    def __init__(self, path: Path, rate: GrainRate) -> None:
         self.path = path
-        self.convert = convert
+        self.rate = rate
         self.accounts: dict[str, LedgerIdentity] = {}  # any id ever created → its identity
         self.created: list[LedgerIdentity] = []
         self.seen: dict[str, int] = {}  # distribution id → lines so far
@@ -242,31 +240,32 @@ class _Replay:
 
     def distribute(self, line: int, stamp: int, distribution: _Distribution) -> None:
         minor: dict[str, int] = {}
-        atto: dict[str, int] = {}
+        grain = 0
         policies = []
-        convert = self.convert
+        numerator, denominator = self.rate.numerator, self.rate.denominator
         for allocation in distribution.allocations:
             budget = parse_atto(allocation.policy.budget)
             if budget is None:
                 raise self.fail(line, f"allocation {allocation.id}: budget is no grain amount")
-            paid = 0
-            for receipt in allocation.receipts:
-                amount = parse_atto(receipt.amount)
-                if amount is None:
-                    raise self.fail(
-                        line, f"receipt for '{receipt.id}': '{receipt.amount[:40]}' is no amount"
-                    )
-                who = receipt.id
-                if who not in self.accounts:
-                    raise self.fail(
-                        line,
-                        f"a receipt names identity '{who}', which no earlier line created",
-                    )
-                paid += amount
-                atto[who] = atto.get(who, 0) + amount
-                minor[who] = minor.get(who, 0) + convert(amount)
+            ids = [r.id for r in allocation.receipts]
+            amounts = self.amounts(line, allocation)
+            unknown = set(ids).difference(self.accounts)
+            if unknown:
+                first = next(who for who in ids if who in unknown)
+                raise self.fail(
+                    line, f"a receipt names identity '{first}', which no earlier line created"
+                )
+            paid = sum(amounts)
             if paid > budget:
                 raise self.fail(line, f"allocation {allocation.id} pays more grain than its budget")
+            grain += paid
+            # Each receipt converted on its own (rounded down), then summed per identity.
+            converted = [a * numerator // denominator for a in amounts]
+            if not minor and len(set(ids)) == len(ids):
+                minor = dict(zip(ids, converted, strict=True))
+            else:
+                for who, amount in zip(ids, converted, strict=True):
+                    minor[who] = minor.get(who, 0) + amount
             policy = allocation.policy
             policies.append(
                 LedgerPolicy(
@@ -292,9 +291,19 @@ class _Replay:
                 ledger_timestamp_ms=stamp,
                 policies=tuple(policies),
                 minor=minor,
-                atto=atto,
+                grain=grain,
             )
         )
+
+    def amounts(self, line: int, allocation: _Allocation) -> list[int]:
+        """The receipts' attoGrain: whole numbers written in ASCII digits, checked at once
+        (every text non-empty, their concatenation all digits), then each one read."""
+        texts = [r.amount for r in allocation.receipts]
+        joined = "".join(texts)
+        if all(texts) and joined.isascii() and (joined.isdigit() or not joined):
+            return [int(t) for t in texts]
+        bad = next(r for r in allocation.receipts if parse_atto(r.amount) is None)
+        raise self.fail(line, f"receipt for '{bad.id}': '{bad.amount[:40]}' is no amount")
 
     def finish(self) -> LedgerHistory:
         history = self.history
@@ -309,13 +318,13 @@ def ledger_path(path: Path) -> Path:
     return path / "data" / "ledger.json" if path.is_dir() else path
 
 
-def read_ledger(path: Path, convert: Callable[[int], int]) -> LedgerHistory:
-    """Replay the ledger at ``path`` (an instance folder or the ledger file); ``convert``
-    turns one receipt's attoGrain into minor units."""
+def read_ledger(path: Path, rate: GrainRate) -> LedgerHistory:
+    """Replay the ledger at ``path`` (an instance folder or the ledger file); ``rate``
+    turns each receipt's attoGrain into minor units."""
     ledger = ledger_path(path)
     if not ledger.is_file():
         raise refuse(ledger, "is missing: no SourceCred ledger here", "sourcecred.missing_ledger")
-    replay = _Replay(ledger, convert)
+    replay = _Replay(ledger, rate)
     try:
         data = ledger.read_bytes()
     except OSError as error:
