@@ -36,6 +36,8 @@ def test_the_openapi_document_loads_and_lists_every_concept(client: TestClient) 
         "/api/orgs/{slug}/ledger/payouts",
         "/api/orgs/{slug}/ledger/entries/{seq}/reverse",
         "/api/public/{slug}",
+        "/api/orgs/{slug}/cred",
+        "/api/orgs/{slug}/cred/weights",
     ):
         assert path in paths, path
     schemas = document["components"]["schemas"]

@@ -13,6 +13,7 @@ from partage.api import (
     epochs,
     funding_calls,
     ledger,
+    org_cred,
     organizations,
     public,
     rounds,
@@ -51,6 +52,7 @@ def install(app: FastAPI) -> None:
         public,
         simulate,
         cred,
+        org_cred,
     ):
         api.include_router(module.router)
     api.include_router(contributions.import_router)
