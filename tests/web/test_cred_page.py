@@ -190,3 +190,42 @@ def test_many_members_are_grouped_as_everyone_else(visitor: Visitor, community: 
     assert "Everyone else" in legend and "Membre 11" in legend and "Membre 0" not in legend
     # Bruno has no cred: the sources shown are the first member's
     assert "Where Membre 11’s cred came from" in page
+
+
+def test_the_chart_stays_legible_at_fifty_members_and_150_weeks() -> None:
+    """Nine colours at most, one bar per week inside the frame, each as tall as its week's
+    cred on the axis's scale."""
+    from datetime import timedelta
+
+    from partage.services.org_cred import MemberCred, OrgCred
+    from partage.web import cred as page
+
+    weeks = tuple(date(2023, 1, 1) + timedelta(weeks=w) for w in range(150))
+    members = tuple(
+        MemberCred(i, f"M{i}", 0.0, tuple(((i * 7 + w) % 11) / (i + 1) for w in range(150)), ())
+        for i in range(50)
+    )
+    members = tuple(
+        sorted(
+            (MemberCred(m.member_id, m.name, sum(m.per_week), m.per_week, ()) for m in members),
+            key=lambda m: -m.cred,
+        )
+    )
+    found = OrgCred(weeks, members, sum(m.cred for m in members), 0.0)
+    series = page.series_of(found, "others")
+    assert len(series) == 9 and series[-1].member_id is None
+    assert [s.member_id for s in series[:8]] == [m.member_id for m in members[:8]]
+    chart = page.chart_of(
+        found, series, number=str, day=date.isoformat, bar_title=lambda n, w, v: n
+    )
+    assert len(chart.x_ticks) == 6 and chart.y_ticks[0].label == "0.0"
+    scale = (chart.bottom - page.TOP_MARGIN) / float(chart.y_ticks[-1].label)
+    for w in (0, 77, 149):
+        x = page.LEFT + w * (page.WIDTH - page.LEFT - page.RIGHT) / 150
+        stack = [
+            b for b in chart.bars if x <= b.x < x + (page.WIDTH - page.LEFT - page.RIGHT) / 150
+        ]
+        total = sum(m.per_week[w] for m in members)
+        assert sum(b.height for b in stack) == pytest.approx(total * scale)
+        assert min(b.y for b in stack) >= page.TOP_MARGIN - 1e-9
+    assert all(b.x >= page.LEFT and b.x + b.width <= chart.right for b in chart.bars)

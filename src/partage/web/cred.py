@@ -204,18 +204,25 @@ class WeekSources:
     more_cred: float
 
 
-def weeks_of(member: MemberCred, weeks: Sequence[date]) -> tuple[WeekSources, ...]:
-    """A member's sources grouped by week, the newest weeks first, each largest first."""
+def weeks_of(member: MemberCred) -> tuple[WeekSources, ...]:
+    """A member's sources grouped by the week their cred came in, newest weeks first, each
+    largest first; a week's cred is what came in that week (all of it, shown or not)."""
     by_week: dict[date, list[CredSource]] = {}
     for source in member.sources:
         by_week.setdefault(source.week, []).append(source)
-    index = {week: i for i, week in enumerate(weeks)}
     found = []
     for week in sorted(by_week, reverse=True)[:WEEKS_SHOWN]:
         ranked = sorted(by_week[week], key=lambda s: -s.cred)
         shown, rest = ranked[:SOURCES_SHOWN], ranked[SOURCES_SHOWN:]
-        cred = member.per_week[index[week]] if week in index else sum(s.cred for s in ranked)
-        found.append(WeekSources(week, cred, tuple(shown), len(rest), sum(s.cred for s in rest)))
+        found.append(
+            WeekSources(
+                week,
+                sum(s.cred for s in ranked),
+                tuple(shown),
+                len(rest),
+                sum(s.cred for s in rest),
+            )
+        )
     return tuple(found)
 
 
@@ -286,7 +293,7 @@ def page_context(request: Request, uow: UnitOfWork, actor: Actor) -> dict[str, A
             ],
             "colours": {s.member_id: s.colour for s in series if s.member_id is not None},
             "chosen": chosen,
-            "chosen_weeks": weeks_of(chosen, found.weeks) if chosen else (),
+            "chosen_weeks": weeks_of(chosen) if chosen else (),
             "french": lang_of(request) == "fr",
         }
     )
