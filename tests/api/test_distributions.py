@@ -81,3 +81,31 @@ def test_grain_scores_over_http(api: Api) -> None:
         headers=api.as_("bruno"),
     )
     assert (bad.status_code, bad.json()["error"]["code"]) == (422, "distribution.ragged_scores")
+
+
+def test_grain_over_the_organizations_cred_over_http(api: Api) -> None:
+    c = api.community
+    for who, hours in ((c.bruno, "6"), (c.chloe, "2")):
+        with c.uow() as u:
+            contributions.record(
+                u,
+                actor=who,
+                activity="Animation",
+                occurred_on="2026-02-02",
+                hours=hours,
+                now=c.clock(),
+            )
+    b, ch = str(api.member_id("bruno")), str(api.member_id("chloe"))
+    body = {"budget": "80.00", "models": [{"type": "grain", "policy": "immediate"}], "cred": True}
+    seen = api.client.post(f"{ORG}/distributions/preview", json=body, headers=api.as_("chloe"))
+    assert seen.status_code == 200, seen.text
+    result = seen.json()["results"][0]
+    # One week, one activity: cred goes 6 : 2, and so does the grain.
+    assert result["allocations"][b] == "60.00" and result["allocations"][ch] == "20.00"
+    assert "Your cred in these weeks came from Animation" in result["explanations"][b]
+    both = api.client.post(
+        f"{ORG}/distributions/preview",
+        json={**body, "scores": {b: ["1"]}},
+        headers=api.as_("chloe"),
+    )
+    assert both.json()["error"]["code"] == "distribution.scores_and_cred"

@@ -115,3 +115,35 @@ def test_grain_from_a_scores_file(community: Community, db_url: str, tmp_path) -
         missing.exit_code == 3
         and json.loads(missing.stdout)["error"]["code"] == "distribution.no_scores"
     )
+
+
+def test_grain_over_cred_from_the_command_line(community: Community, db_url: str) -> None:
+    c = community
+    for who, hours in ((c.bruno, "3"), (c.dario, "1")):
+        with c.uow() as u:
+            contributions.record(
+                u,
+                actor=who,
+                activity="Accueil",
+                occurred_on="2026-02-04",
+                hours=hours,
+                now=c.clock(),
+            )
+    context = CliContext(make_uow=lambda: c.uow, clock=c.clock, database_url=db_url)
+    args = ["--as", "aicha@tiers-lieux.example", "distribution"]
+    grain = '{"type": "grain", "policy": "immediate"}'
+    done = runner.invoke(
+        app,
+        [*args, "run", "tiers-lieux", "--budget", "40", "--model", grain, "--cred", "--json"],
+        obj=context,
+    )
+    assert done.exit_code == 0, done.output
+    posted = json.loads(done.stdout)
+    bruno, dario = str(c.bruno.member.id), str(c.dario.member.id)
+    assert posted["result"]["allocations"][bruno] == "30.00"
+    assert posted["result"]["allocations"][dario] == "10.00"
+    assert "vient de : Accueil" in posted["result"]["explanations_fr"][bruno]
+    shown = runner.invoke(
+        app, [*args, "show", "tiers-lieux", str(posted["id"]), "--lang", "fr"], obj=context
+    )
+    assert "Votre cred de ces semaines vient de" in shown.stdout

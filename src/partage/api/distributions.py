@@ -35,6 +35,11 @@ class Period(AmountBody):
         description="grain: member number → scores per interval, oldest first, as decimal text",
         examples=[{"3": ["20", "30"], "4": ["10", "20"]}],
     )
+    cred: bool = Field(
+        False,
+        description="grain: use each member's cred per week from the organization's "
+        "contribution graph (between since and until) as the scores",
+    )
 
 
 class PreviewIn(Period):
@@ -89,7 +94,9 @@ def preview(body: PreviewIn, actor: OrgActor, uow: Units) -> PreviewOut:
             u,
             actor=actor,
             models=body.models,
-            data=distributions.source(body.since, body.until, body.activity, body.scores),
+            data=distributions.source(
+                body.since, body.until, body.activity, body.scores, cred=body.cred
+            ),
             budget=minor_units(body.budget, currency, field="budget"),
             language=body.language,
         )
@@ -106,7 +113,9 @@ def run(body: RunIn, actor: OrgActor, uow: Units, now: Now) -> DistributionOut:
             u,
             actor=actor,
             model=body.model,
-            data=distributions.source(body.since, body.until, body.activity, body.scores),
+            data=distributions.source(
+                body.since, body.until, body.activity, body.scores, cred=body.cred
+            ),
             budget=minor_units(body.budget, currency, field="budget"),
             fund=body.fund,
             now=now,

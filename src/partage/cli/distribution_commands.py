@@ -27,6 +27,14 @@ Scores = Annotated[
     Path | None,
     typer.Option(help="CSV of scores for grain: member, then one column per interval."),
 ]
+Cred = Annotated[
+    bool,
+    typer.Option(
+        "--cred",
+        help="Grain over each member's cred per week from the organization's contribution "
+        "graph (see `partage cred org`).",
+    ),
+]
 
 
 def _model(text: str, index: int) -> dict[str, Any]:
@@ -83,6 +91,7 @@ def preview(
     until: Until = None,
     activity: Activity = None,
     scores: Scores = None,
+    cred: Cred = False,
     lang: Lang = "en",
     as_json: Json = False,
 ) -> None:
@@ -90,7 +99,7 @@ def preview(
     c = cli_context(ctx)
     with reporting(as_json):
         actor = c.actor(slug)
-        data = distributions.source(since, until, activity, _scores(c, actor, scores))
+        data = distributions.source(since, until, activity, _scores(c, actor, scores), cred=cred)
         with c.uow(readonly=True) as u:
             seen = distributions.preview(
                 u,
@@ -114,13 +123,14 @@ def run(
     until: Until = None,
     activity: Activity = None,
     scores: Scores = None,
+    cred: Cred = False,
     as_json: Json = False,
 ) -> None:
     """Post a distribution (admins only): one ledger entry from the fund to each recipient."""
     c = cli_context(ctx)
     with reporting(as_json):
         actor = c.actor(slug)
-        data = distributions.source(since, until, activity, _scores(c, actor, scores))
+        data = distributions.source(since, until, activity, _scores(c, actor, scores), cred=cred)
         with c.uow() as u:
             done = distributions.run(
                 u,

@@ -11,17 +11,19 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
 from partage.core import chart
+from partage.core.cred_wording import came_from
 from partage.core.distribution import Distribution
 from partage.core.errors import InvalidInput, NotFound
 from partage.core.ledger import entry
-from partage.core.models.base import ModelResult, Spec
+from partage.core.models.base import Explanations, ModelResult, Spec
+from partage.core.models.grain import lookback_of
 from partage.core.models.registry import MODEL_NAMES, as_json, run_model, simulate, translations
 from partage.core.models.spec import decimal, money
 from partage.core.models.table import RowsOfTable
@@ -29,6 +31,7 @@ from partage.core.models.text_columns import table_from_records
 from partage.core.models.wording import LANGUAGES
 from partage.core.money import Money, check_minor, parse_minor
 from partage.core.roles import require_admin
+from partage.services import org_cred
 from partage.services.context import Actor, UnitOfWork
 from partage.services.contributions import parse_day
 from partage.services.ledger import balance_of
@@ -46,6 +49,9 @@ class Source:
     activity: str | None = None
     # Grain: each member's score per interval, oldest first (member number → scores).
     scores: Mapping[str, tuple[Decimal, ...]] | None = None
+    # Grain over the organization's own contribution graph: each member's cred per week
+    # between ``since`` and ``until`` are the scores.
+    cred: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         found: dict[str, Any] = {
@@ -53,6 +59,8 @@ class Source:
             "until": self.until.isoformat() if self.until else None,
             "activity": self.activity,
         }
+        if self.cred:
+            found["cred"] = True
         if self.scores is not None:
             found["scores"] = {m: [str(v) for v in row] for m, row in self.scores.items()}
         return found
@@ -63,11 +71,18 @@ def source(
     until: str | date | None = None,
     activity: str | None = None,
     scores: Mapping[str, Sequence[Any]] | None = None,
+    cred: bool = False,
 ) -> Source:
     start = parse_day(since, field="since") if since else None
     end = parse_day(until, field="until") if until else None
     if start and end and start > end:
         raise InvalidInput("distribution.bad_period", "since is after until", field="since")
+    if cred and scores is not None:
+        raise InvalidInput(
+            "distribution.scores_and_cred",
+            "grain reads either the scores given or the organization's cred, not both",
+            field="scores",
+        )
     series = None
     if scores is not None:
         series = {
@@ -80,7 +95,7 @@ def source(
                 "every member needs the same number of intervals",
                 field="scores",
             )
-    return Source(start, end, (activity or "").strip() or None, series)
+    return Source(start, end, (activity or "").strip() or None, series, cred)
 
 
 def scores_text(data: bytes) -> str:
@@ -177,11 +192,19 @@ def _check_models(models: Sequence[Mapping[str, Any]], data: Source) -> None:
     for i, model in enumerate(models):
         kind = model.get("type")
         if kind == "grain":
-            if data.scores is None:
+            if data.scores is None and not data.cred:
                 raise InvalidInput(
-                    "distribution.no_scores", "grain splits by scores: give them", "scores"
+                    "distribution.no_scores",
+                    "grain splits by scores: give them, or use the organization's cred",
+                    "scores",
                 )
             continue
+        if data.cred:
+            raise InvalidInput(
+                "distribution.cred_needs_grain",
+                "the organization's cred is shared with the grain model",
+                field=f"models[{i}].type",
+            )
         if kind not in ON_CONTRIBUTIONS:
             known = ", ".join(ON_CONTRIBUTIONS)
             hint = "" if kind not in MODEL_NAMES else " (it needs a flow of its own, not yet here)"
@@ -228,7 +251,11 @@ def _run(
                 )
         runnable.append(model)
     scores: Mapping[str, tuple[Decimal, ...]] = {}
-    if data.scores is not None:
+    graph_cred = None
+    if data.cred:
+        graph_cred = org_cred.org_cred(uow, actor=actor, since=data.since, until=data.until)
+        scores = cred_scores(graph_cred)
+    elif data.scores is not None:
         for member in data.scores:
             _target(actor, uow, member)  # a number that is no member is refused
         scores = data.scores
@@ -251,7 +278,65 @@ def _run(
         models=tuple(runnable),
     )
     spec.cache["contribution_table"] = table
-    return spec, simulate(spec)
+    results = simulate(spec)
+    if graph_cred is not None:
+        spec.cache["org_cred"] = graph_cred
+        results = [with_sources(r, spec, graph_cred, i) for i, r in enumerate(results)]
+    return spec, results
+
+
+# Cred is a float score; grain reads exact decimals: six places keep every member who
+# earned a millionth of a unit of cred or more, and nobody's share moves visibly.
+CRED_PLACES = Decimal("0.000001")
+
+
+def rerun_of(spec: Spec) -> Callable[[Spec], ModelResult]:
+    """Run the distribution's model again (in another language), cred sources included."""
+    found = spec.cache.get("org_cred")
+    if found is None:
+        return lambda other: run_model(other, 0)
+    return lambda other: with_sources(run_model(other, 0), other, found)
+
+
+def cred_scores(found: org_cred.OrgCred) -> dict[str, tuple[Decimal, ...]]:
+    """Each member's cred per week as the decimal scores grain reads."""
+    return {
+        str(m.member_id): tuple(
+            Decimal(repr(c)).quantize(CRED_PLACES) if c > 0 else Decimal(0) for c in m.per_week
+        )
+        for m in found.members
+    }
+
+
+def weeks_read(spec: Spec, index: int, weeks: int) -> int:
+    """How many of the last weeks the grain policy read (the model checked its params)."""
+    params = spec.models[index]
+    return lookback_of(params, str(params.get("policy")), weeks, f"models[{index}]")
+
+
+def with_sources(
+    result: ModelResult, spec: Spec, found: org_cred.OrgCred, index: int = 0
+) -> ModelResult:
+    """The result, each member's explanation followed by where their cred came from in the
+    weeks the policy read ("your cred in these weeks came from…"), in the spec's language."""
+    shown = weeks_read(spec, index, len(found.weeks))
+    first = found.weeks[-shown] if shown else None
+    by_member = {str(m.member_id): m for m in found.members}
+    french = spec.language == "fr"
+
+    def explain(recipient: str) -> str:
+        base = result.explanations[recipient]
+        member = by_member.get(recipient)
+        if member is None or first is None:
+            return base
+        sources: dict[str, float] = {}
+        for s in member.sources:
+            if s.week >= first:
+                label = s.label_fr if french else s.label
+                sources[label] = sources.get(label, 0.0) + s.cred
+        return f"{base} {came_from(list(sources.items()), spec.language)}"
+
+    return replace(result, explanations=Explanations(list(result.explanations), explain))
 
 
 def _grain_paid(uow: UnitOfWork, actor: Actor) -> dict[str, int]:
@@ -415,7 +500,7 @@ def run(
             tuple(lines),
         ),
         now=now,
-        rerun=lambda other: run_model(other, 0),
+        rerun=rerun_of(spec),
     )
     uow.commit()
     found = uow.distributions.get(actor.org_id, distribution_id)
