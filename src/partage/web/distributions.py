@@ -14,7 +14,8 @@ in either case.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -22,8 +23,10 @@ from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
+from partage.core.currency import Currency
 from partage.core.distribution import Distribution
 from partage.core.errors import DomainError, InvalidInput
+from partage.core.money import parse_minor
 from partage.services import contributions, distributions
 from partage.services.context import Actor, UnitOfWork
 from partage.web import forms, scores
@@ -81,7 +84,7 @@ def _describe(d: Distribution, actor: Actor, fmt: Formatter, request: Request) -
     _ = gettext(request)
     currency = actor.organization.currency
     key = key_of(d.model, d.params)
-    return {
+    described = {
         "d": d,
         "key": key,
         "name": _(MODEL_NAMES.get(key, d.model)),
@@ -93,7 +96,80 @@ def _describe(d: Distribution, actor: Actor, fmt: Formatter, request: Request) -
         "parameters": parameters(
             d.model, d.params, currency, lambda minor: fmt.money(minor, currency), _
         ),
+        "imported": None,
     }
+    if d.source.get("imported_from") == IMPORTED_FROM_SOURCECRED:
+        described.update(_imported(d, actor, fmt, request))
+    return described
+
+
+IMPORTED_FROM_SOURCECRED = "sourcecred"
+SOURCECRED_POLICIES = {**POLICY_NAMES, "special": N_("Special")}
+
+
+def _imported(d: Distribution, actor: Actor, fmt: Formatter, request: Request) -> dict[str, Any]:
+    """A distribution imported from SourceCred: paid there, recorded here as history, with
+    no explanation per member but the policies it used and where it comes from."""
+    _ = gettext(request)
+    currency = actor.organization.currency
+    policies = [p for p in d.params.get("allocations", []) if isinstance(p, Mapping)]
+    said = []
+    for p in policies:
+        policy = str(p.get("policy", ""))
+        name = _(SOURCECRED_POLICIES[policy]) if policy in SOURCECRED_POLICIES else policy
+        try:
+            budget = fmt.money(parse_minor(str(p.get("budget")), currency.decimals), currency)
+        except DomainError:
+            budget = str(p.get("budget"))
+        said.append(
+            _("{policy}: a budget of {grain} grain ({amount})").format(
+                policy=name, grain=fmt.number(_grain(p.get("budget_grain"))), amount=budget
+            )
+        )
+    cred_time = _day(d.source.get("cred_time"))
+    value = _grain(d.params.get("grain_value"))
+    return {
+        "imported": {
+            "id": str(d.source.get("distribution", "")),
+            "policies": ", ".join(
+                _(SOURCECRED_POLICIES[k]) if k in SOURCECRED_POLICIES else k
+                for k in dict.fromkeys(str(p.get("policy", "")) for p in policies)
+            ),
+        },
+        "hint": _(
+            "Imported from SourceCred: what each member received there, at {value} per grain."
+        ).format(value=_per_grain(value, currency, fmt)),
+        "period": (
+            _("imported from SourceCred · cred up to {date}").format(date=fmt.date(cred_time))
+            if cred_time
+            else _("imported from SourceCred")
+        ),
+        "fund": _("SourceCred, outside partage's ledger"),
+        "parameters": said,
+    }
+
+
+def _grain(value: object) -> Decimal:
+    try:
+        return Decimal(str(value))
+    except ArithmeticError:
+        return Decimal(0)
+
+
+def _per_grain(value: Decimal, currency: Currency, fmt: Formatter) -> str:
+    """The value of one grain: an amount when it is a whole number of minor units, else
+    the exact number and the currency's code."""
+    minor = value.scaleb(currency.decimals)
+    if minor == minor.to_integral_value():
+        return fmt.money(int(minor), currency)
+    return f"{fmt.number(value)} {currency.code}"
+
+
+def _day(value: object) -> date | None:
+    try:
+        return datetime.fromisoformat(str(value)).date()
+    except ValueError:
+        return None
 
 
 def _read(source: Mapping[str, Any], fmt: Formatter, request: Request) -> str:
