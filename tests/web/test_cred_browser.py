@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from partage.services import contributions, git_import
+from partage.services import contributions, demo, git_import
+from partage.services.context import UnitOfWorkFactory
 from tests.conftest import Community, FakeClock
 from tests.services.git_repo import GitRepo
 from tests.web.conftest import CHROMIUM, serve, shoot
@@ -153,3 +154,29 @@ def test_a_member_reads_the_chart_and_an_admin_sets_a_weight(
     form.locator('button[type="submit"]').click()
     assert t["saved"] in aicha.text_content("main")  # type: ignore[attr-defined]
     assert aicha.locator("figure.cred-chart rect").count() > 20  # type: ignore[attr-defined]
+
+
+def test_the_demo_has_a_season_of_cred(
+    chromium: object, db_url: str, uow: UnitOfWorkFactory, clock: FakeClock
+) -> None:
+    """What `make run` shows a newcomer: weeks of work, the season's claims, a chart."""
+    assert demo.load(uow, now=clock()).created
+    with serve(db_url, clock) as url:
+        camille = chromium.new_context(  # type: ignore[attr-defined]
+            base_url=url, viewport={"width": 1100, "height": 900}
+        )
+        page = camille.new_page()
+        page.goto("/signin")
+        page.fill('input[name="email"]', demo.DEMO_ADMIN)
+        page.fill('input[name="password"]', demo.DEMO_PASSWORD)
+        page.click('form[action="/signin"] button[type="submit"]')
+        for lang, title in (("fr", "Cred par semaine"), ("en", "Cred per week")):
+            page.goto(f"/o/{demo.DEMO_SLUG}/cred?lang={lang}")
+            assert title in page.text_content("main")
+            weeks = {
+                page.locator("figure.cred-chart rect").nth(i).get_attribute("x")
+                for i in range(page.locator("figure.cred-chart rect").count())
+            }
+            assert len(weeks) >= 12  # a bar in each week of the season
+            shoot(page, f"cred-demo-{lang}")
+        camille.close()

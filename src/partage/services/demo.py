@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from partage.core.claims import Disposition
 from partage.core.closing import MissionSpec, Policy, UnspentRule
@@ -22,6 +23,7 @@ from partage.core.rounds import Rate
 from partage.services import contributions, ledger, organizations, rounds
 from partage.services.accounts import find_or_create_user
 from partage.services.context import Actor, UnitOfWorkFactory, acting
+from partage.storage.contributions_repo import NewContribution
 
 DEMO_SLUG = "tiers-lieux-drome"
 DEMO_PASSWORD = "demo-partage"  # noqa: S105 - the demo's published password
@@ -123,6 +125,7 @@ def load(uow: UnitOfWorkFactory, *, now: datetime) -> DemoReport:
     _contributions(
         uow, people, today=(start + timedelta(days=20)).date(), now=start + timedelta(days=20)
     )
+    _weekly_work(uow, admin, people, first=start.date(), now=now - timedelta(days=10))
     _winter_round(uow, admin, people, start=start + timedelta(days=25))
     _spring_round(uow, admin, people, start=now - timedelta(days=9))
     with uow() as u:
@@ -157,6 +160,54 @@ def _contributions(
                 description=text,
                 now=now,
             )
+
+
+# Work of the season, week after week: who, activity, hours, what, the shared documents it
+# touched. In the contribution graph, work on the same document is linked, so the cred page
+# shows cred flowing back to earlier work on it.
+WEEKLY: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = (
+    ("ines", "Communication", "2", "Lettre d'information", ("lettre",)),
+    ("marc", "Outils numériques", "3", "Cartographie des lieux", ("carte",)),
+    ("awa", "Animation", "2.5", "Permanence d'accueil", ("guide-accueil",)),
+    ("theo", "Animation", "4", "Rencontre d'un lieu", ("guide-accueil", "carte")),
+    ("lucas", "Formation", "3", "Atelier porteurs de projet", ("guide-accueil",)),
+    ("yasmine", "Coordination", "2", "Point mensuel du réseau", ("lettre",)),
+)
+
+
+def _weekly_work(
+    uow: UnitOfWorkFactory,
+    admin: Actor,
+    people: dict[str, Actor],
+    *,
+    first: date,
+    now: datetime,
+) -> None:
+    """A few contributions each week of the season, recorded in one statement."""
+    items: list[NewContribution] = []
+    day, n = first, 0
+    while day < now.date():
+        for k in range(3):
+            if day + timedelta(days=k) > now.date():
+                break
+            local, activity, hours, text, documents = WEEKLY[(n + k * 2) % len(WEEKLY)]
+            items.append(
+                NewContribution(
+                    member_id=people[local].member.id,
+                    activity=activity,
+                    occurred_on=day + timedelta(days=k),
+                    hours=Decimal(hours),
+                    quantity=None,
+                    description=f"{text} — semaine {n + 1}",
+                    link=None,
+                    links=tuple(f"file:{d}" for d in documents),
+                )
+            )
+        day += timedelta(days=7)
+        n += 1
+    with uow() as u:
+        u.contributions.add_many(admin.org_id, items, by=admin.member.id, now=now)
+        u.commit()
 
 
 def _winter_round(
