@@ -45,6 +45,7 @@ bench: install
 	$(BIN)/python bench/simulate.py
 	$(BIN)/python bench/cred.py
 	$(BIN)/python bench/git_import.py
+	$(BIN)/python bench/org_cred.py
 
 # Refresh the lock file after changing dependencies in pyproject.toml.
 lock: $(BIN)/python

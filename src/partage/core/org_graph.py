@@ -303,8 +303,9 @@ def _unique_pairs(a: Ints, b: Ints) -> tuple[Ints, Ints, Ints]:
     """Distinct (a, b) pairs, and for each the index of its first occurrence."""
     if a.size == 0:
         return a, b, a
-    pairs = np.stack([a, b], axis=1)
-    _, first = np.unique(pairs, axis=0, return_index=True)
+    # Node numbers are small: a pair is one integer, and 1-d unique is far faster than rows'.
+    code = a * (int(b.max()) + 1) + b
+    _, first = np.unique(code, return_index=True)
     first = np.sort(first)
     return a[first], b[first], first
 

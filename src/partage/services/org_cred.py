@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -64,9 +65,14 @@ class OrgCred:
     minted: float
 
 
-def _weights(uow: UnitOfWork, org_id: int) -> CredWeights:
+def _stored_weights(uow: UnitOfWork, org_id: int) -> CredWeights:
     stored = uow.cred.settings(org_id)
-    weights = org_graph.from_json(None if stored is None else stored.weights)
+    return org_graph.from_json(None if stored is None else stored.weights)
+
+
+def _weights(uow: UnitOfWork, org_id: int) -> CredWeights:
+    """The weights, and every activity recorded (to show them all with their weight)."""
+    weights = _stored_weights(uow, org_id)
     return replace(weights, recorded=tuple(uow.cred.activities(org_id)))
 
 
@@ -95,7 +101,7 @@ def org_cred(
     default), and where it came from. Raises ``cred.nothing_to_score`` when nothing mints."""
     if since is not None and until is not None and since > until:
         raise InvalidInput("cred.bad_period", "since must not be after until", field="since")
-    weights = _weights(uow, actor.org_id)
+    weights = _stored_weights(uow, actor.org_id)
     columns = uow.cred.graph_columns(actor.org_id, since=since, until=until)
     built = org_graph.build(
         _records(columns),
@@ -115,15 +121,18 @@ def org_cred(
 
     per_member: list[list[CredSource]] = [[] for _ in columns.member_ids]
     order = np.lexsort((-shares, flows.participant))
-    for i in order.tolist():
-        cred = float(shares[i])
-        if cred <= 0:
-            continue
-        node = int(flows.node[i])
-        english, french = labels.of(int(built.kind[node]), int(built.row[node]))
-        per_member[int(flows.participant[i])].append(
-            CredSource(built.refs[node], english, french, weeks[int(flows.week[i])], cred)
-        )
+    order = order[shares[order] > 0]
+    kind, row, refs = built.kind.tolist(), built.row.tolist(), built.refs
+    # Plain lists: one Python object per source is made here, so no numpy scalar on the way.
+    for member, node, week, cred in zip(
+        flows.participant[order].tolist(),
+        flows.node[order].tolist(),
+        flows.week[order].tolist(),
+        shares[order].tolist(),
+        strict=True,
+    ):
+        english, french = labels.of(kind[node], row[node])
+        per_member[member].append(CredSource(refs[node], english, french, weeks[week], cred))
     members = [
         MemberCred(
             member_id=member_id,
@@ -182,23 +191,26 @@ FRENCH_MONTHS = (
 
 
 def _text(text: str) -> str:
-    line = text.strip().splitlines()[0].strip() if text.strip() else ""
+    """The first line, cut at LABEL_TEXT characters."""
+    line = text.lstrip().partition("\n")[0].strip()
     return line if len(line) <= LABEL_TEXT else line[: LABEL_TEXT - 1].rstrip() + "…"
 
 
-def _hours(hundredths: int, french: bool) -> str:
+# Labels repeat the same few hundred days and hour counts: each is formatted once.
+@lru_cache(maxsize=4096)
+def _hours(hundredths: int) -> tuple[str, str]:
+    """ "1.5 h" and "1,5 h"."""
     hours = Decimal(hundredths) / 100
     text = f"{hours.normalize():f}" if hours == hours.to_integral() else f"{hours:f}".rstrip("0")
-    return (text.replace(".", ",") if french else text) + " h"
+    return f"{text} h", f"{text.replace('.', ',')} h"
 
 
-def _french_day(day: date) -> str:
+@lru_cache(maxsize=4096)
+def _day(number: int) -> tuple[str, str]:
+    """ "2026-03-01" and "1er mars 2026"."""
+    day = date.fromordinal(number + EPOCH_DAY)
     first = "1er" if day.day == 1 else str(day.day)
-    return f"{first} {FRENCH_MONTHS[day.month - 1]} {day.year}"
-
-
-def _day(number: int) -> date:
-    return date.fromordinal(number + EPOCH_DAY)
+    return day.isoformat(), f"{first} {FRENCH_MONTHS[day.month - 1]} {day.year}"
 
 
 class _Labels:
@@ -223,14 +235,15 @@ class _Labels:
             if source.startswith("git:"):
                 sha = source[len("git:") :][:7]
                 return f"commit {sha}: {text}", f"commit {sha} : {text}"
-            day = _day(c.contribution_days[row])
-            parts_en, parts_fr = [c.activities[row]], [c.activities[row]]
-            if c.hours_hundredths[row] >= 0:
-                parts_en.append(_hours(c.hours_hundredths[row], False))
-                parts_fr.append(_hours(c.hours_hundredths[row], True))
-            parts_en.append(day.isoformat())
-            parts_fr.append(_french_day(day))
-            return f"{', '.join(parts_en)}: {text}", f"{', '.join(parts_fr)} : {text}"
+            activity, hundredths = c.activities[row], c.hours_hundredths[row]
+            day_en, day_fr = _day(c.contribution_days[row])
+            if hundredths >= 0:
+                hours_en, hours_fr = _hours(hundredths)
+                return (
+                    f"{activity}, {hours_en}, {day_en}: {text}",
+                    f"{activity}, {hours_fr}, {day_fr} : {text}",
+                )
+            return f"{activity}, {day_en}: {text}", f"{activity}, {day_fr} : {text}"
         if kind == CLAIM:
             number, text = c.claim_ids[row], _text(c.claim_texts[row])
             return (

@@ -224,32 +224,39 @@ class CredRepository:
         ).all()
         g_epochs, g_names, givers, receivers, points, per_member, g_closed = _columns(gifts, 7)
 
+        # The database gives integers as integers: the columns are kept as they come.
         return GraphColumns(
-            member_ids=[int(i) for i in member_ids],
-            member_names=list(member_names),
-            contribution_ids=[int(i) for i in ids],
-            contribution_members=[int(i) for i in authors],
-            contribution_days=[day_number(d) for d in days],
-            activities=list(activities),
-            hours_hundredths=[-1 if h is None else int(h) for h in hours],
-            source_keys=list(keys),
-            descriptions=list(texts),
-            link_contributions=[int(i) for i in link_contributions],
-            link_targets=list(link_targets),
-            claim_ids=[int(i) for i in claim_ids],
-            claim_members=[int(i) for i in claim_members],
+            member_ids=member_ids,
+            member_names=member_names,
+            contribution_ids=ids,
+            contribution_members=authors,
+            contribution_days=_day_numbers(days),
+            activities=activities,
+            hours_hundredths=[-1 if h is None else h for h in hours],
+            source_keys=keys,
+            descriptions=texts,
+            link_contributions=link_contributions,
+            link_targets=link_targets,
+            claim_ids=claim_ids,
+            claim_members=claim_members,
             claim_days=[day_number(_utc(at).date()) for at in claim_closed],
-            claim_texts=list(claim_texts),
-            cite_claims=[int(i) for i in cite_claims],
-            cite_contributions=[int(i) for i in cite_contributions],
-            gift_epochs=[int(i) for i in g_epochs],
-            gift_epoch_names=list(g_names),
-            gift_givers=[int(i) for i in givers],
-            gift_receivers=[int(i) for i in receivers],
-            gift_points=[int(p) for p in points],
-            gift_points_per_member=[int(p) for p in per_member],
+            claim_texts=claim_texts,
+            cite_claims=cite_claims,
+            cite_contributions=cite_contributions,
+            gift_epochs=g_epochs,
+            gift_epoch_names=g_names,
+            gift_givers=givers,
+            gift_receivers=receivers,
+            gift_points=points,
+            gift_points_per_member=per_member,
             gift_days=[day_number(_utc(at).date()) for at in g_closed],
         )
+
+
+def _day_numbers(days: list[date]) -> list[int]:
+    # Many contributions share a day: each distinct day is counted once.
+    numbers: dict[date, int] = {}
+    return [numbers.get(d) or numbers.setdefault(d, day_number(d)) for d in days]
 
 
 def _midnight(d: date) -> datetime:
