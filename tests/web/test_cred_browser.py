@@ -180,3 +180,16 @@ def test_the_demo_has_a_season_of_cred(
             assert len(weeks) >= 12  # a bar in each week of the season
             shoot(page, f"cred-demo-{lang}")
         camille.close()
+
+
+@pytest.mark.parametrize(("lang", "words"), [("fr", "Rien à mesurer"), ("en", "Nothing to score")])
+def test_an_organization_with_nothing_recorded_gets_a_friendly_page(
+    chromium: object, db_url: str, clock: FakeClock, community: Community, lang: str, words: str
+) -> None:
+    with serve(db_url, clock) as url:
+        reader = member_page(chromium, url, lang, "bruno")
+        reader.goto("/o/tiers-lieux/cred")  # type: ignore[attr-defined]
+        assert words in reader.text_content("main")  # type: ignore[attr-defined]
+        assert reader.locator("svg").count() == 0  # type: ignore[attr-defined]
+        shoot(reader, f"cred-{lang}-empty")
+        reader.context.close()  # type: ignore[attr-defined]
