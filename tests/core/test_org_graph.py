@@ -197,6 +197,10 @@ def test_nothing_to_score_is_said_clearly() -> None:
     with pytest.raises(InvalidInput) as zero:
         build(records([(1, 1, MONDAY, "a", 100, None)]), weightless)
     assert zero.value.code == "cred.nothing_to_score"
+    unreachable = org_graph.updated(CredWeights(), {"edges": {"authored": {"forward": 0}}})
+    with pytest.raises(InvalidInput) as cut:
+        score(build(records([(1, 1, MONDAY, "a", 100, None)]), unreachable))
+    assert cut.value.code == "cred.nothing_to_score" and cut.value.field == "edges"
 
 
 def test_flows_into_each_member_week_are_what_came_in_besides_the_webbing() -> None:
@@ -274,6 +278,7 @@ def test_weights_are_decimals_at_least_zero_and_named_when_refused() -> None:
         ({"edges": {"likes": {"forward": "1"}}}, "edges.likes"),
         ({"params": {"beta": "1.5"}}, "params.beta"),
         ({"params": {"alpha": "0.6", "beta": "0.4"}}, "params"),
+        ({"params": {"beta": "0"}}, "params.beta"),
         ({"colour": "1"}, "weights.colour"),
     ):
         with pytest.raises(InvalidInput) as refused:

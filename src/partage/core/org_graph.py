@@ -219,6 +219,13 @@ def updated(current: CredWeights, changes: Mapping[str, Any]) -> CredWeights:
         recorded=current.recorded,
     )
     result.cred_params().checked("params")
+    if result.params["beta"] == 0:
+        # β is the part of a member's week that is paid out as cred: at 0 nobody gets any.
+        raise InvalidInput(
+            "cred.bad_param",
+            "params.beta must be above 0: it pays members their cred",
+            "params.beta",
+        )
     return result
 
 
@@ -545,6 +552,13 @@ def score(built: OrgGraph) -> OrgScores:
     The same walk as :func:`partage.core.cred.credrank.credrank`, kept open so that the flows
     into each member-week can be read from the same transition matrix and distribution."""
     process = markov_process(built.graph.checked(), built.params.checked(), built.starts, built.end)
+    if not (process.transition[process.epoch_first :, : process.seed].count_nonzero()):
+        # Edges reach members only with a forward weight: all of them at 0, nothing does.
+        raise InvalidInput(
+            "cred.nothing_to_score",
+            "nothing to score: no cred can reach a member (the edges to members weigh 0)",
+            field="edges",
+        )
     pi, steps = stationary(process)
     scores = pi / pi[process.accumulators].sum() * process.mint_total
     k = process.intervals
