@@ -239,7 +239,9 @@ def test_renames_merges_and_types_last_state_wins(community: Community, tmp_path
         .identity("bob", "bob", active=False)
         .alias("ada2", "sourcecred", "github", "USERLIKE", "USER", "ada-gh")
         .identity("ada2b", "ada-third", active=False)
-        .distribute("d1", 1_600_000_000_000, ("BALANCED", 10 * GRAIN, {"ada2": 10 * GRAIN}))
+        .distribute(
+            "d1", 1_600_000_000_000, ("BALANCED", 11 * GRAIN, {"ada": GRAIN, "ada2": 10 * GRAIN})
+        )
         .event({"type": "MERGE_IDENTITIES", "base": "ada2", "target": "ada2b"})
         .event({"type": "MERGE_IDENTITIES", "base": "ada", "target": "ada2"})
         .event({"type": "RENAME_IDENTITY", "identityId": "ada", "newName": "ada-lovelace"})
@@ -263,7 +265,7 @@ def test_renames_merges_and_types_last_state_wins(community: Community, tmp_path
         ):
             assert u.aliases.member_of(org, alias) == ada.id, alias
     # Receipts to the merged accounts, before and after the merge, are the base's.
-    assert paid_by_member(c) == {ada.id: 1500}
+    assert paid_by_member(c) == {ada.id: 1600}
 
 
 def test_a_taken_name_is_made_unique(community: Community, tmp_path: Path) -> None:
