@@ -30,7 +30,7 @@ def test_the_list_and_an_imported_distribution_say_where_they_come_from(
     assert page.status_code == 200
     text = page.text
     assert "Paid in SourceCred on" in text and "8CoHqZMDRQ7L1Up6yVqjxQ" in text
-    assert "imported from SourceCred · cred up to 10 Nov 2019" in text
+    assert "on the cred up to 10 Nov 2019), imported by Aïcha" in text
     assert "Balanced: a budget of 1,000 grain (€1,000.00)" in text
     assert "paid from SourceCred, outside partage&#39;s ledger" in text
     assert "€955.23" in text and "€44.76" in text
@@ -40,7 +40,7 @@ def test_the_list_and_an_imported_distribution_say_where_they_come_from(
 
     french = visitor.get(f"/o/tiers-lieux/distributions/{first}?lang=fr").text
     assert "Versée dans SourceCred le" in french
-    assert "importée de SourceCred · cred jusqu’au 10 nov. 2019" in french
+    assert "sur la cred jusqu’au 10 nov. 2019), importée par Aïcha" in french
     assert "Équilibrée : un budget de 1\u202f000 grain (1\u202f000,00\u00a0€)" in french
     assert french.count("Reçu dans SourceCred (Équilibrée).") == 2
     assert "il n’inscrit rien au journal de partage" in french

@@ -131,6 +131,7 @@ def _imported(d: Distribution, actor: Actor, fmt: Formatter, request: Request) -
     return {
         "imported": {
             "id": str(d.source.get("distribution", "")),
+            "cred": fmt.date(cred_time) if cred_time else "—",
             "policies": ", ".join(
                 _(SOURCECRED_POLICIES[k]) if k in SOURCECRED_POLICIES else k
                 for k in dict.fromkeys(str(p.get("policy", "")) for p in policies)
