@@ -1,24 +1,26 @@
-"""The commands that read files and need no database — `cred compute` and `simulate` — as a
-program of their own, so that a batch run starts without loading the database and web layers.
+"""The commands that read files and need no database — `cred compute`, `simulate`, `tally` —
+as a program of their own, so that a batch run starts without loading the database and web
+layers.
 
-``partage cred compute …`` and ``partage simulate …`` run here; the full program lists them
-too, with the `cred` commands that read an organization's records (``cred org``,
-``cred weights``): :func:`handles` says which program runs a command line.
+``partage cred compute …``, ``partage simulate …`` and ``partage tally …`` run here; the full
+program lists them too, with the `cred` commands that read an organization's records
+(``cred org``, ``cred weights``): :func:`handles` says which program runs a command line.
 """
 
 from __future__ import annotations
 
 import typer
 
-from partage.cli import cred_commands, simulate_commands
+from partage.cli import cred_commands, simulate_commands, tally_commands
 
-COMMANDS = ("cred", "simulate")
+COMMANDS = ("cred", "simulate", "tally")
 # Sub-commands of COMMANDS that read the database: the full program runs them.
 DATABASE_COMMANDS = (("cred", "org"), ("cred", "weights"))
 
 batch = typer.Typer(name="partage", no_args_is_help=True, pretty_exceptions_enable=False)
 batch.add_typer(cred_commands.cred, name="cred")
 simulate_commands.register(batch)
+tally_commands.register(batch)
 
 
 @batch.callback()

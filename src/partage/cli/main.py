@@ -19,6 +19,7 @@ from partage.cli import (
     round_commands,
     server_commands,
     simulate_commands,
+    tally_commands,
 )
 from partage.cli.context import CliContext
 from partage.services.context import UnitOfWorkFactory
@@ -60,6 +61,7 @@ app.add_typer(cred_commands.cred, name="cred")
 app.add_typer(import_commands.imports, name="import")
 server_commands.register(app)
 simulate_commands.register(app)
+tally_commands.register(app)
 
 
 def run(
