@@ -361,3 +361,26 @@ def test_only_an_admin_imports(community: Community) -> None:
         with c.uow() as u, pytest.raises(Forbidden):
             import_community(u, actor=who, path=INSTANCE, now=c.clock())
     assert snapshot(c) == before
+
+
+def test_a_history_keeps_one_grain_value(community: Community, tmp_path: Path) -> None:
+    c = community
+    writer = (
+        LedgerWriter()
+        .identity("ada", "ada")
+        .distribute("d1", 1_600_000_000_000, ("IMMEDIATE", 2 * GRAIN, {"ada": 2 * GRAIN}))
+    )
+    folder = writer.write(tmp_path / "i")
+    assert run(c, folder, grain_value="0.5").totals["EUR"].minor == 100
+    writer.distribute("d2", 1_600_600_000_000, ("IMMEDIATE", 4 * GRAIN, {"ada": 4 * GRAIN}))
+    writer.write(tmp_path / "i")
+    before = snapshot(c)
+    with pytest.raises(InvalidInput) as refused:
+        run(c, folder, grain_value="1")
+    assert refused.value.code == "sourcecred.grain_value_changed"
+    assert "--grain-value 0.5" in refused.value.message
+    assert snapshot(c) == before
+    # Left out, the value is the earlier imports' one.
+    later = run(c, folder)
+    assert (later.grain_value, later.distributions_imported) == ("0.5", 1)
+    assert later.totals["EUR"].minor == 200

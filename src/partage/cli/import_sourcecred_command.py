@@ -36,12 +36,13 @@ def sourcecred(
     ],
     org: Annotated[str, typer.Option("--org", help="The organization's short name.")],
     grain_value: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--grain-value",
-            help="What one grain is worth in the organization's currency (a decimal).",
+            help="What one grain is worth in the organization's currency (a decimal); "
+            "by default the value of earlier imports, else 1.",
         ),
-    ] = "1",
+    ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Say what would be imported; write nothing.")
     ] = False,

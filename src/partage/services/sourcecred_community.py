@@ -32,6 +32,7 @@ from typing import Any
 from urllib.parse import quote
 
 from partage.core.community import MemberKind
+from partage.core.errors import InvalidInput
 from partage.core.grain_units import GrainRate, grain_text, parse_grain_value
 from partage.core.models.base import ModelResult
 from partage.core.models.indicators import indicators
@@ -140,24 +141,28 @@ def import_community(
     *,
     actor: Actor,
     path: Path,
-    grain_value: str = "1",
+    grain_value: str | None = None,
     dry_run: bool = False,
     now: datetime,
 ) -> ImportReport:
     """Import the SourceCred instance (or ledger file) at ``path`` into the actor's
     organization (admins only). With ``dry_run`` everything is done in the transaction, then
-    rolled back: the report says exactly what an import would write."""
+    rolled back: the report says exactly what an import would write.
+
+    ``grain_value`` (currency units per grain) defaults to the value of the organization's
+    earlier imports, else 1; one history has one value, so another one is refused."""
     require_admin(actor.role)
-    value = parse_grain_value(grain_value)
-    rate = GrainRate(value, actor.organization.currency.decimals)
-    history = read_ledger(path, rate)
     # Set-based writes: a batch of rows per statement (10,000 members, 200 distributions of
     # 10,000 receipts: seconds, not minutes).
     bulk = SourceCredImportRepository(uow.community.conn)
+    earlier = bulk.sources_of_fund(actor.org_id, SOURCE)
+    value = _grain_value(grain_value, earlier)
+    rate = GrainRate(value, actor.organization.currency.decimals)
+    history = read_ledger(path, rate)
     members, aliases_added, elsewhere = _members(uow, bulk, actor, history, now)
     number = {m.identity: str(m.member) for m in members}
     member_of = {key: number[final] for key, final in history.owner.items()}
-    present = _imported_keys(bulk, actor)
+    present = _imported_keys(earlier)
     done: list[int] = []
     paid_total = 0
     grain_total = 0
@@ -276,13 +281,35 @@ def _unique(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def _imported_keys(bulk: SourceCredImportRepository, actor: Actor) -> set[tuple[str, int]]:
+def _imported_keys(earlier: list[dict[str, Any]]) -> set[tuple[str, int]]:
     """The SourceCred distributions (id, occurrence) an earlier import recorded."""
     return {
         (str(source.get("distribution")), int(source.get("occurrence", 1)))
-        for source in bulk.sources_of_fund(actor.org_id, SOURCE)
+        for source in earlier
         if source.get("imported_from") == SOURCE
     }
+
+
+def _grain_value(given: str | None, earlier: list[dict[str, Any]]) -> Fraction:
+    """The value given, else the earlier imports' one, else 1 — and never a second value:
+    amounts converted at two values would make ``balanced`` compare unlike things."""
+    before = {
+        str(s["grain_value"])
+        for s in earlier
+        if s.get("imported_from") == SOURCE and "grain_value" in s
+    }
+    if given is None:
+        return parse_grain_value(min(before)) if before else Fraction(1)
+    value = parse_grain_value(given)
+    others = sorted(v for v in before if parse_grain_value(v) != value)
+    if others:
+        raise InvalidInput(
+            "sourcecred.grain_value_changed",
+            f"this organization's SourceCred history was imported at {others[0]} per grain; "
+            f"import again at the same value (--grain-value {others[0]}) or leave it out",
+            field="grain_value",
+        )
+    return value
 
 
 def _stamp(ms: int) -> datetime:
@@ -368,6 +395,7 @@ def _record(
         "cred_time": _stamp(d.cred_timestamp_ms).isoformat(),
         "ledger_timestamp_ms": d.ledger_timestamp_ms,
         "grain": grain_text(d.grain),
+        "grain_value": _value_text(value),
         "imported_at": now.isoformat(),
         "since": None,
         "until": None,
