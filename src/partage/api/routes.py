@@ -18,6 +18,7 @@ from partage.api import (
     public,
     rounds,
     simulate,
+    tally,
 )
 from partage.api.errors import ApiRoute
 from partage.core.errors import NotFound
@@ -51,6 +52,7 @@ def install(app: FastAPI) -> None:
         funding_calls,
         public,
         simulate,
+        tally,
         cred,
         org_cred,
     ):
