@@ -163,6 +163,17 @@ def test_accepted_claims_and_gifts_reward_their_claimant_and_receiver() -> None:
     ] == pytest.approx(1, rel=1e-4)
 
 
+def test_claims_and_gifts_count_in_a_period_without_contributions() -> None:
+    # The cited contribution is outside the records (another period): the claim is the
+    # claimant's alone.
+    cred = cred_of(
+        records(claims=[(5, 2, MONDAY)], cites=[(5, 1)], gifts=[(1, 1, 3, 50, 100, MONDAY)])
+    )
+    assert cred[2] == pytest.approx(1, rel=1e-4)
+    assert cred[3] == pytest.approx(0.5, rel=1e-4)
+    assert cred[1] == 0.0
+
+
 def test_a_claim_citing_work_shares_its_recognition_with_the_work() -> None:
     recs = records(
         [(1, 1, MONDAY, "care", 100, None)],

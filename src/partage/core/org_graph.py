@@ -353,10 +353,11 @@ def build(
     sorted_ids = c_ids[row_of]
 
     def row_of_ids(ids: Ints) -> Ints:
-        at = np.searchsorted(sorted_ids, ids)
-        at = np.minimum(at, max(sorted_ids.size - 1, 0))
-        found = (sorted_ids.size > 0) & (sorted_ids[at] == ids) if ids.size else np.zeros(0, bool)
-        return np.where(found, row_of[at] if sorted_ids.size else -1, -1)
+        """The row of each contribution id, −1 for an id not among the records."""
+        if sorted_ids.size == 0 or ids.size == 0:
+            return np.full(ids.size, -1, dtype=np.int64)
+        at = np.minimum(np.searchsorted(sorted_ids, ids), sorted_ids.size - 1)
+        return np.where(sorted_ids[at] == ids, row_of[at], -1).astype(np.int64)
 
     link_rows = row_of_ids(_i(r.link_contributions))
     targets = np.asarray(r.link_targets, dtype=str)
