@@ -325,18 +325,19 @@ def read_ledger(path: Path, rate: GrainRate) -> LedgerHistory:
     if not ledger.is_file():
         raise refuse(ledger, "is missing: no SourceCred ledger here", "sourcecred.missing_ledger")
     replay = _Replay(ledger, rate)
+    number = 0
     try:
-        data = ledger.read_bytes()
+        # A line at a time: a ledger of hundreds of MB is never held whole.
+        with ledger.open("rb") as lines:
+            for number, line in enumerate(lines, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    event = _DECODER.decode(line)
+                except (msgspec.ValidationError, msgspec.DecodeError) as error:
+                    raise replay.fail(number, f"is no SourceCred ledger event ({error})") from None
+                replay.apply(number, event)
     except OSError as error:
         raise refuse(ledger, f"cannot be read ({error.strerror})") from None
-    number = 0
-    for number, line in enumerate(data.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            event = _DECODER.decode(line)
-        except (msgspec.ValidationError, msgspec.DecodeError) as error:
-            raise replay.fail(number, f"is no SourceCred ledger event ({error})") from None
-        replay.apply(number, event)
     replay.history.lines = number
     return replay.finish()
