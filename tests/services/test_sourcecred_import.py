@@ -9,6 +9,7 @@ from collections import Counter
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 
@@ -17,7 +18,7 @@ from partage.core.errors import DomainError, Forbidden, InvalidInput
 from partage.core.money import parse_minor
 from partage.core.roles import Role
 from partage.services import distributions, ledger
-from partage.services.sourcecred_community import ImportReport, import_community
+from partage.services.sourcecred_community import ImportReport, address_alias, import_community
 from tests.conftest import Community
 from tests.services.sourcecred_ledgers import GRAIN, LedgerWriter
 
@@ -384,3 +385,18 @@ def test_a_history_keeps_one_grain_value(community: Community, tmp_path: Path) -
     later = run(c, folder)
     assert (later.grain_value, later.distributions_imported) == ("0.5", 1)
     assert later.totals["EUR"].minor == 200
+
+
+def test_alias_text_holds_no_nul_and_reads_back() -> None:
+    address = "N\0sourcecred\0discourse\0user\0https://forum.example/a b%\0ada\0"
+    text = address_alias(address)
+    assert (
+        text
+        == "sourcecred-alias:sourcecred/discourse/user/https:%2F%2Fforum.example%2Fa%20b%25/ada"
+    )
+    parts = [unquote(p) for p in text.removeprefix("sourcecred-alias:").split("/")]
+    assert parts == address.split("\0")[1:-1]
+    long = "N\0" + "x" * 400 + "\0"
+    shortened = address_alias(long)
+    assert len(shortened) <= 300 and "\0" not in shortened
+    assert shortened == address_alias(long) != address_alias("N\0" + "x" * 401 + "\0")
