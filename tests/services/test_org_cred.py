@@ -280,6 +280,9 @@ def test_a_period_scores_only_its_records(community: Community) -> None:
     assert found.weeks == (date(2026, 2, 22),)
     names = by_name(found)
     assert names["Bruno"] == 0.0 and names["Chloé"] == pytest.approx(2, rel=1e-6)
+    # The weeks span the records, however far the period reaches.
+    wide = cred(c, since=date(1900, 1, 1), until=date(2100, 1, 1))
+    assert wide.weeks == (date(2026, 2, 15), date(2026, 2, 22))
     with pytest.raises(InvalidInput) as backwards:
         cred(c, since=date(2026, 2, 28), until=date(2026, 2, 22))
     assert backwards.value.field == "since"

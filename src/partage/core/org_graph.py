@@ -19,8 +19,7 @@ The rule (docs/cred.md, "An organization's contribution graph"):
 Every event lands on its UTC day and the edge touching a member is timed at noon of that
 day, so a day falls wholly in its week (Sunday to Saturday); CredRank's intervals are
 (start, end], and midnight would put a Sunday into the week before. Weeks run from the
-Sunday on or before the first day (or ``since``) to the Saturday after the last (or
-``until``).
+Sunday on or before the first day with an event to the Saturday after the last.
 
 Guarantees: the graph is built with array operations (no Python loop per edge); node ids are
 unique; weights are finite and non-negative (the weights are checked before); the members'
@@ -317,10 +316,8 @@ def _unique_pairs(a: Ints, b: Ints) -> tuple[Ints, Ints, Ints]:
     return a[first], b[first], first
 
 
-def build(
-    records: OrgRecords, weights: CredWeights, *, since: int | None = None, until: int | None = None
-) -> OrgGraph:
-    """The contribution graph of ``records`` (already limited to [since, until], in days).
+def build(records: OrgRecords, weights: CredWeights, *, in_period: bool = False) -> OrgGraph:
+    """The contribution graph of ``records`` (those of a period asked for: ``in_period``).
 
     Raises ``cred.nothing_to_score`` when no member can receive cred or nothing mints."""
     r = records
@@ -495,12 +492,12 @@ def build(
         raise InvalidInput(
             "cred.nothing_to_score",
             "nothing to score: the organization has no contribution, accepted claim or closed "
-            "epoch's gift that weighs anything"
-            + (" in this period" if since is not None or until is not None else ""),
+            "epoch's gift that weighs anything" + (" in this period" if in_period else ""),
             field="organization",
         )
-    first_day = int(member_days.min()) if since is None else min(since, int(member_days.min()))
-    last_day = int(member_days.max()) if until is None else max(until, int(member_days.max()))
+    # The weeks span the records, not the period asked for: a period reaching back to year 1
+    # costs nothing more than the records it holds.
+    first_day, last_day = int(member_days.min()), int(member_days.max())
     first_sunday = int(sunday_of(np.array([first_day]))[0])
     last_sunday = int(sunday_of(np.array([last_day]))[0])
     starts = np.arange(first_sunday, last_sunday + 1, 7, dtype=np.int64) * DAY_MS

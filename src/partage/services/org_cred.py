@@ -24,7 +24,7 @@ from partage.core.errors import InvalidInput
 from partage.core.org_graph import CLAIM, CONTRIBUTION, GIFT, CredWeights, OrgRecords
 from partage.core.roles import require_admin
 from partage.services.context import Actor, UnitOfWork
-from partage.storage.cred_repo import EPOCH_DAY, GraphColumns, day_number
+from partage.storage.cred_repo import EPOCH_DAY, GraphColumns
 
 __all__ = [
     "CredSource",
@@ -104,10 +104,7 @@ def org_cred(
     weights = _stored_weights(uow, actor.org_id)
     columns = uow.cred.graph_columns(actor.org_id, since=since, until=until)
     built = org_graph.build(
-        _records(columns),
-        weights,
-        since=None if since is None else day_number(since),
-        until=None if until is None else day_number(until),
+        _records(columns), weights, in_period=since is not None or until is not None
     )
     scored = org_graph.score(built)
     weeks = tuple(
