@@ -40,7 +40,7 @@ def test_the_doc_has_the_issue_examples() -> None:
     outcomes = {
         json.loads(e).get("outcome") for k, _, e in [x[1:] for x in examples()] if k == "result"
     }
-    assert outcomes == {"passed", "rejected", "no_quorum", "blocked"}
+    assert outcomes == {"passed", "rejected", "no_quorum", "blocked", "chosen"}
     for heading in (
         "40/25/25/10",
         "Quorum not reached",

@@ -151,3 +151,28 @@ def test_the_batch_program_runs_it_without_the_database() -> None:
     done = runner.invoke(batch.batch, ["tally", "-"], input=json.dumps(ASSEMBLY))
     assert done.exit_code == 0, done.output
     assert json.loads(done.stdout)["result_exact"] == "11/30"
+
+
+def test_a_score_table_lists_the_options_and_each_colleges_mean() -> None:
+    document = {
+        "method": "score",
+        "options": ["garden", "workshop"],
+        "colleges": [
+            {"name": "residents", "weight": "60", "members": ["ana", "ben"]},
+            {"name": "neighbours", "weight": "40", "members": ["dan"]},
+        ],
+        "votes": [
+            {"voter": "ana", "scores": {"garden": 5, "workshop": 2}},
+            {"voter": "ben", "scores": {"garden": 4}},
+            {"voter": "dan", "scores": {"garden": 1, "workshop": 5}},
+        ],
+    }
+    shown = invoke("tally", "-", "--format", "table", "--lang", "fr", stdin=json.dumps(document))
+    assert shown.exit_code == 0, shown.output
+    lines = shown.stdout.splitlines()
+    # garden 0.6 × 4.5 + 0.4 × 1 = 3.1; workshop 0.6 × 2 + 0.4 × 5 = 3.2.
+    assert lines[0] == "Vote par notes\u202f: RETENUE — workshop"
+    assert lines[3].split() == ["option", "note", "(0–5)", "notée", "par", "residents", "(60",
+                                "%)", "neighbours", "(40", "%)"]  # fmt: skip
+    assert lines[5].split() == ["garden", "3.100000", "3", "4.500000", "1.000000"]
+    assert lines[6].split() == ["workshop", "3.200000", "2", "2.000000", "5.000000"]

@@ -32,6 +32,12 @@ WORDS: dict[str, dict[str, str]] = {
         "vote": "Vote",
         "college_vote": "Vote by colleges",
         "consent": "Consent",
+        "score": "Score between options",
+        "chosen": "CHOSEN",
+        "tie": "TIE",
+        "option": "option",
+        "score_out_of_5": "score (0–5)",
+        "ballots": "scored by",
         "majority": "majority (more than half)",
         "two_thirds": "two thirds or more",
         "unanimity": "unanimity",
@@ -65,6 +71,12 @@ WORDS: dict[str, dict[str, str]] = {
         "vote": "Vote",
         "college_vote": "Vote par collèges",
         "consent": "Consentement",
+        "score": "Vote par notes",
+        "chosen": "RETENUE",
+        "tie": "ÉGALITÉ",
+        "option": "option",
+        "score_out_of_5": "note (0–5)",
+        "ballots": "notée par",
         "majority": "majorité (plus de la moitié)",
         "two_thirds": "deux tiers ou plus",
         "unanimity": "unanimité",
@@ -143,7 +155,7 @@ def read_tally_bytes(data: bytes) -> Any:
 
 
 def table(answer: dict[str, Any], lang: str = "en") -> str:
-    """The outcome in words, the figures, and one line per college."""
+    """The outcome in words, the figures, and one line per college (per option in a score)."""
     w = WORDS[lang]
     method = answer["method"]
     title = w[method] + (f" — {w[answer['threshold']]}" if answer["threshold"] else "")
@@ -152,6 +164,10 @@ def table(answer: dict[str, Any], lang: str = "en") -> str:
         outcome += f" ({w['blocked_by']} {', '.join(answer['blocked_by'])})"
     if answer.get("standing_objections"):
         outcome += f" ({w['objections']}{w['colon']}{', '.join(answer['standing_objections'])})"
+    if answer["outcome"] == "chosen":
+        outcome += f" — {answer['chosen']}"
+    if answer["outcome"] == "tie":
+        outcome += f" — {', '.join(answer['tied'])}"
     figures = (
         f"{w['result']} {answer['result']}   "
         f"{w['turnout']} {answer['turnout']} ({answer['voters']} {w['of']} {answer['members']})"
@@ -159,8 +175,14 @@ def table(answer: dict[str, Any], lang: str = "en") -> str:
     if answer["quorum"] is not None:
         met = w["met"] if answer["quorum_met"] else w["not_met"]
         figures += f"   {w['quorum']} {answer['quorum']}{w['colon']}{met}"
+    head = [f"{title}{w['colon']}{outcome}", figures, ""]
+    if method == "score":
+        return "\n".join(head + _score_rows(answer, w))
+    return "\n".join(head + _college_rows(answer, w))
 
-    weighted = method == "college_vote"
+
+def _college_rows(answer: dict[str, Any], w: dict[str, str]) -> list[str]:
+    weighted = answer["method"] == "college_vote"
     keys = ["members", "voters", "agree", "disagree", "abstain", "block", "share"]
     header = [w["college"], *([w["weight"], w["used"]] if weighted else []), *(w[k] for k in keys)]
     rows: list[list[str]] = []
@@ -173,14 +195,35 @@ def table(answer: dict[str, Any], lang: str = "en") -> str:
         rows.append(cells)
         if weighted and line["expressed"] == 0:
             notes.append(f"{name}{w['colon']}{w['left_out']}")
-    table_rows: list[list[str]] = [header, *rows]
-    widths = [max(len(r[i]) for r in table_rows) for i in range(len(header))]
+    return _columns(header, rows) + (["", *notes] if notes else [])
+
+
+def _score_rows(answer: dict[str, Any], w: dict[str, str]) -> list[str]:
+    """One line per option: its score, how many scored it, and each college's mean."""
+    colleges = list(answer["colleges"])
+    several = len(colleges) > 1
+    labels = [
+        f"{c} ({answer['colleges'][c]['weight']} %)" if "weight" in answer["colleges"][c] else c
+        for c in colleges
+    ]
+    header = [w["option"], w["score_out_of_5"], w["ballots"], *(labels if several else [])]
+    rows = []
+    for option, line in answer["options"].items():
+        cells = [option, line["score"] or "—", str(line["ballots"])]
+        if several:
+            cells += [answer["colleges"][c]["scores"][option] or "—" for c in colleges]
+        rows.append(cells)
+    return _columns(header, rows)
+
+
+def _columns(header: list[str], rows: list[list[str]]) -> list[str]:
+    """A header, a rule and the rows: the first column to the left, numbers to the right."""
+    every: list[list[str]] = [header, *rows]
+    widths = [max(len(r[i]) for r in every) for i in range(len(header))]
 
     def render(cells: list[str]) -> str:
         first, *rest = cells
         right = (c.rjust(n) for c, n in zip(rest, widths[1:], strict=True))
         return "  ".join([first.ljust(widths[0]), *right]).rstrip()
 
-    lines = [f"{title}{w['colon']}{outcome}", figures, "", render(header)]
-    lines += ["  ".join("-" * n for n in widths), *(render(r) for r in rows)]
-    return "\n".join(lines + (["", *notes] if notes else []))
+    return [render(header), "  ".join("-" * n for n in widths), *(render(r) for r in rows)]

@@ -17,6 +17,7 @@ from fractions import Fraction
 from typing import Any, cast
 
 from partage.core.errors import InvalidInput
+from partage.core.governance.score import MAX_SCORE, Ballot, ScoreTally, score
 from partage.core.governance.tally import (
     College,
     Counts,
@@ -47,6 +48,7 @@ _TOP = frozenset(
         "colleges",
         "votes",
         "objections",
+        "options",
     }
 )
 _COLLEGE = frozenset({"name", "weight", "members", "counts"})
@@ -59,11 +61,15 @@ class TallyRequest:
     colleges: tuple[College, ...]
     votes: tuple[Vote, ...]
     objections: tuple[Objection, ...]
+    options: tuple[str, ...] = ()
+    ballots: tuple[Ballot, ...] = ()
 
 
 def tally_document(document: Any) -> dict[str, Any]:
     """Read ``document``, count it, and give the JSON answer."""
     request = read(document)
+    if request.rules.method == "score":
+        return score_json(score(request.rules, request.colleges, request.options, request.ballots))
     return as_json(tally(request.rules, request.colleges, request.votes, request.objections))
 
 
@@ -90,6 +96,14 @@ def read(document: Any) -> TallyRequest:
         if data.get("legal_form") is not None
         else None,
     )
+    if rules.method == "score":
+        return _score_request(data, rules)
+    if "options" in data:
+        raise InvalidInput(
+            "tally.options_not_used",
+            "options are chosen between in a score vote (method score)",
+            field="options",
+        )
     return TallyRequest(
         rules=rules,
         colleges=_colleges(data),
@@ -110,6 +124,57 @@ def read(document: Any) -> TallyRequest:
             for i, o in enumerate(_list(data.get("objections", []), "objections"))
         ),
     )
+
+
+def _score_request(data: Mapping[str, Any], rules: Rules) -> TallyRequest:
+    if "objections" in data:
+        raise InvalidInput(
+            "tally.objections_not_used",
+            "objections count only in a consent; in a score vote, score low",
+            field="objections",
+        )
+    options = tuple(
+        _text(o, f"options[{i}]") for i, o in enumerate(_list(data.get("options"), "options"))
+    )
+    ballots = []
+    for i, raw in enumerate(_list(data.get("votes", []), "votes")):
+        vote = _mapping(raw, "a vote", f"votes[{i}]")
+        unknown = sorted(set(vote) - {"voter", "scores"})
+        if unknown:
+            raise InvalidInput(
+                "tally.unknown_field",
+                f"{unknown[0]!r} is not a field of a score vote (voter, scores)",
+                field=f"votes[{i}].{unknown[0]}",
+            )
+        scores = _mapping(vote.get("scores", {}), "scores", f"votes[{i}].scores")
+        ballots.append(
+            Ballot(
+                voter=_text(vote.get("voter"), f"votes[{i}].voter"),
+                scores={
+                    str(option): _score(value, f"votes[{i}].scores.{option}")
+                    for option, value in scores.items()
+                },
+            )
+        )
+    return TallyRequest(
+        rules=rules,
+        colleges=_colleges(data),
+        votes=(),
+        objections=(),
+        options=options,
+        ballots=tuple(ballots),
+    )
+
+
+def _score(raw: Any, field: str) -> int:
+    value = _count(raw, field)
+    if value > MAX_SCORE:
+        raise InvalidInput(
+            "tally.score_range",
+            f"{field} is {value}: a score is a whole number from 0 to {MAX_SCORE}",
+            field=field,
+        )
+    return value
 
 
 def _colleges(data: Mapping[str, Any]) -> tuple[College, ...]:
@@ -226,6 +291,46 @@ def as_json(done: Tally) -> dict[str, Any]:
     else:
         answer["blocked_by"] = list(done.blocked_by)
     return answer
+
+
+def score_json(done: ScoreTally) -> dict[str, Any]:
+    """The answer for a score vote (docs/tally.md, "Score")."""
+    rules = done.rules
+    return {
+        "outcome": done.outcome,
+        "chosen": done.chosen,
+        "tied": list(done.tied),
+        "result": decimal_text(done.result),
+        "result_exact": f"{done.result.numerator}/{done.result.denominator}",
+        "turnout": decimal_text(done.turnout),
+        "method": "score",
+        "threshold": None,
+        "quorum": plain_decimal(rules.quorum) if rules.quorum is not None else None,
+        "quorum_per_college": rules.quorum_per_college,
+        "quorum_met": done.quorum_met,
+        "members": done.members,
+        "voters": done.voters,
+        "options": {
+            o.option: {
+                "score": decimal_text(o.score) if o.score is not None else None,
+                "ballots": o.ballots,
+                "total": o.total,
+            }
+            for o in done.options
+        },
+        "colleges": {
+            c.name: {
+                "members": c.members,
+                "voters": c.voters,
+                **({"weight": plain_decimal(c.weight)} if c.weight is not None else {}),
+                "scores": {
+                    o: decimal_text(m) if m is not None else None for o, m in c.means.items()
+                },
+                **({"quorum_met": c.quorum_met} if c.quorum_met is not None else {}),
+            }
+            for c in done.colleges
+        },
+    }
 
 
 def decimal_text(value: Fraction) -> str:

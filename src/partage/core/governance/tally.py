@@ -25,7 +25,7 @@ this same function.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -33,12 +33,12 @@ from typing import Literal
 
 from partage.core.errors import InvalidInput
 
-Method = Literal["vote", "college_vote", "consent"]
+Method = Literal["vote", "college_vote", "consent", "score"]
 Threshold = Literal["majority", "two_thirds", "unanimity"]
 Choice = Literal["agree", "abstain", "disagree", "block"]
 Outcome = Literal["passed", "rejected", "no_quorum", "blocked"]
 
-METHODS: tuple[Method, ...] = ("vote", "college_vote", "consent")
+METHODS: tuple[Method, ...] = ("vote", "college_vote", "consent", "score")
 THRESHOLDS: tuple[Threshold, ...] = ("majority", "two_thirds", "unanimity")
 CHOICES: tuple[Choice, ...] = ("agree", "abstain", "disagree", "block")
 # In a consent one consents or stands aside; disagreeing is done by objecting.
@@ -157,9 +157,15 @@ def tally(
     A college that gives ``counts`` takes no named vote. Raises ``InvalidInput`` on the first
     rule broken.
     """
-    _check_rules(rules)
-    _check_colleges(rules, colleges)
-    college_of = _college_of_member(colleges)
+    if rules.method == "score":
+        raise InvalidInput(
+            "tally.score_method",
+            "a score vote is counted by partage.core.governance.score.score",
+            field="method",
+        )
+    check_rules(rules)
+    check_colleges(rules, colleges)
+    college_of = college_of_member(colleges)
     votes = tuple(votes)
     objections = tuple(objections)
     by_college = _count_votes(rules, colleges, college_of, votes)
@@ -221,7 +227,7 @@ def _meets(threshold: Threshold | None, result: Fraction) -> bool:
     return result > Fraction(1, 2)  # majority, the default: a tie is not a majority
 
 
-def _check_rules(rules: Rules) -> None:
+def check_rules(rules: Rules) -> None:
     if rules.method not in METHODS:
         raise InvalidInput(
             "tally.unknown_method",
@@ -229,10 +235,12 @@ def _check_rules(rules: Rules) -> None:
             field="method",
         )
     if rules.threshold is not None:
-        if rules.method == "consent":
+        if rules.method in ("consent", "score"):
             raise InvalidInput(
                 "tally.threshold_not_used",
-                "a consent has no threshold: it passes unless an objection stands",
+                "a consent has no threshold: it passes unless an objection stands"
+                if rules.method == "consent"
+                else "a score vote has no threshold: the option with the best score is chosen",
                 field="threshold",
             )
         if rules.threshold not in THRESHOLDS:
@@ -263,13 +271,14 @@ def _check_rules(rules: Rules) -> None:
         )
 
 
-def _check_colleges(rules: Rules, colleges: Sequence[College]) -> None:
+def check_colleges(rules: Rules, colleges: Sequence[College]) -> None:
     if not colleges:
         raise InvalidInput(
             "tally.no_members",
             "nobody can vote: give the members, or the colleges and their members",
             field="colleges" if rules.method == "college_vote" else "members",
         )
+    weighted = is_weighted(rules, colleges)
     names: set[str] = set()
     for i, college in enumerate(colleges):
         if college.name in names:
@@ -292,26 +301,29 @@ def _check_colleges(rules: Rules, colleges: Sequence[College]) -> None:
                 "give its counts too (a secret vote), or name its members",
                 field=f"colleges[{i}].counts",
             )
-        if college.counts is not None and rules.method == "consent":
+        if college.counts is not None and rules.method in ("consent", "score"):
             raise InvalidInput(
                 "tally.counts_not_used",
                 f"the college {college.name!r} gives counts, but a consent is counted from "
-                "named objections: name its members and their objections",
+                "named objections: name its members and their objections"
+                if rules.method == "consent"
+                else f"the college {college.name!r} gives counts, but a score vote is counted "
+                "from each voter's scores: name its members and their scores",
                 field=f"colleges[{i}].counts",
             )
-        if college.weight is not None and rules.method != "college_vote":
+        if college.weight is not None and rules.method in ("vote", "consent"):
             raise InvalidInput(
                 "tally.weight_not_used",
                 f"the college {college.name!r} has a weight, but weights count only in a "
-                "college_vote: remove it, or use the method college_vote",
+                "college_vote or a score: remove it, or use the method college_vote",
                 field=f"colleges[{i}].weight",
             )
-        if rules.method == "college_vote":
+        if weighted:
             if college.weight is None:
                 raise InvalidInput(
                     "tally.weight_missing",
-                    f"the college {college.name!r} has no weight: a college_vote weighs "
-                    "each college (a percentage)",
+                    f"the college {college.name!r} has no weight: a college_vote (or a score "
+                    "with weights) weighs each college (a percentage)",
                     field=f"colleges[{i}].weight",
                 )
             if college.weight <= 0:
@@ -321,7 +333,7 @@ def _check_colleges(rules: Rules, colleges: Sequence[College]) -> None:
                     "a weight is a percentage above 0",
                     field=f"colleges[{i}].weight",
                 )
-    if rules.method != "college_vote":
+    if not weighted:
         return
     if rules.legal_form == "scic":
         # The law's reason comes first: it is the one the assembly needs to hear.
@@ -334,6 +346,13 @@ def _check_colleges(rules: Rules, colleges: Sequence[College]) -> None:
             + ", ".join(f"{c.name} {_plain(c.weight or Decimal(0))}" for c in colleges),
             field="colleges",
         )
+
+
+def is_weighted(rules: Rules, colleges: Sequence[College]) -> bool:
+    """Whether colleges weigh: always in a college vote, in a score when weights are given."""
+    return rules.method == "college_vote" or (
+        rules.method == "score" and any(c.weight is not None for c in colleges)
+    )
 
 
 def _check_scic(colleges: Sequence[College]) -> None:
@@ -356,7 +375,7 @@ def _check_scic(colleges: Sequence[College]) -> None:
             )
 
 
-def _college_of_member(colleges: Sequence[College]) -> dict[str, str]:
+def college_of_member(colleges: Sequence[College]) -> dict[str, str]:
     college_of: dict[str, str] = {}
     for i, college in enumerate(colleges):
         for member in college.members:
@@ -494,21 +513,30 @@ def _quorum(
     college_of: dict[str, str],
     participants: set[str],
 ) -> tuple[bool | None, dict[str, bool]]:
+    if rules.method == "consent":
+        voters = {c.name: 0 for c in colleges}
+        for person in participants:
+            voters[college_of[person]] += 1
+    else:
+        voters = {c.name: by_college[c.name].voters for c in colleges}
+    return quorum_reached(rules, colleges, voters)
+
+
+def quorum_reached(
+    rules: Rules, colleges: Sequence[College], voters: Mapping[str, int]
+) -> tuple[bool | None, dict[str, bool]]:
+    """Whether the quorum is met (None without one), overall, and per college if asked.
+
+    ``voters`` is how many members of each college took part, abstentions included.
+    """
     if rules.quorum is None:
         return None, {}
     quorum = Fraction(rules.quorum)
-
-    def voters_in(college: College) -> int:
-        if rules.method == "consent":
-            return sum(1 for p in participants if college_of[p] == college.name)
-        return by_college[college.name].voters
-
     if rules.quorum_per_college:
-        met = {c.name: Fraction(voters_in(c), c.member_count) >= quorum for c in colleges}
+        met = {c.name: Fraction(voters[c.name], c.member_count) >= quorum for c in colleges}
         return all(met.values()), met
-    voters = sum(voters_in(c) for c in colleges)
     members = sum(c.member_count for c in colleges)
-    return Fraction(voters, members) >= quorum, {}
+    return Fraction(sum(voters.values()), members) >= quorum, {}
 
 
 def _weights_used(
