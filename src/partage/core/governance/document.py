@@ -51,7 +51,7 @@ _TOP = frozenset(
         "options",
     }
 )
-_COLLEGE = frozenset({"name", "weight", "members", "counts"})
+_COLLEGE = ("name", "weight", "members", "counts")
 _COUNTS = ("agree", "disagree", "abstain", "block")
 
 
@@ -108,22 +108,42 @@ def read(document: Any) -> TallyRequest:
         rules=rules,
         colleges=_colleges(data),
         votes=tuple(
-            Vote(
-                voter=_text(_mapping(v, "a vote", f"votes[{i}]").get("voter"), f"votes[{i}].voter"),
-                choice=_text(v.get("choice"), f"votes[{i}].choice"),
-            )
-            for i, v in enumerate(_list(data.get("votes", []), "votes"))
+            _vote(v, f"votes[{i}]") for i, v in enumerate(_list(data.get("votes", []), "votes"))
         ),
         objections=tuple(
-            Objection(
-                by=_text(
-                    _mapping(o, "an objection", f"objections[{i}]").get("by"), f"objections[{i}].by"
-                ),
-                standing=_flag(o.get("standing", True), f"objections[{i}].standing"),
-            )
+            _objection(o, f"objections[{i}]")
             for i, o in enumerate(_list(data.get("objections", []), "objections"))
         ),
     )
+
+
+def _vote(raw: Any, where: str) -> Vote:
+    vote = _fields(raw, "a vote", where, ("voter", "choice"))
+    return Vote(
+        voter=_text(vote.get("voter"), f"{where}.voter"),
+        choice=_text(vote.get("choice"), f"{where}.choice"),
+    )
+
+
+def _objection(raw: Any, where: str) -> Objection:
+    objection = _fields(raw, "an objection", where, ("by", "standing"))
+    return Objection(
+        by=_text(objection.get("by"), f"{where}.by"),
+        standing=_flag(objection.get("standing", True), f"{where}.standing"),
+    )
+
+
+def _fields(raw: Any, what: str, where: str, known: tuple[str, ...]) -> Mapping[str, Any]:
+    """``raw`` as an object with no field but ``known`` (a typo is refused, not ignored)."""
+    data = _mapping(raw, what, where)
+    unknown = sorted(set(data) - set(known))
+    if unknown:
+        raise InvalidInput(
+            "tally.unknown_field",
+            f"{unknown[0]!r} is not a field of {what} ({', '.join(known)})",
+            field=f"{where}.{unknown[0]}",
+        )
+    return data
 
 
 def _score_request(data: Mapping[str, Any], rules: Rules) -> TallyRequest:
@@ -138,14 +158,7 @@ def _score_request(data: Mapping[str, Any], rules: Rules) -> TallyRequest:
     )
     ballots = []
     for i, raw in enumerate(_list(data.get("votes", []), "votes")):
-        vote = _mapping(raw, "a vote", f"votes[{i}]")
-        unknown = sorted(set(vote) - {"voter", "scores"})
-        if unknown:
-            raise InvalidInput(
-                "tally.unknown_field",
-                f"{unknown[0]!r} is not a field of a score vote (voter, scores)",
-                field=f"votes[{i}].{unknown[0]}",
-            )
+        vote = _fields(raw, "a score vote", f"votes[{i}]", ("voter", "scores"))
         scores = _mapping(vote.get("scores", {}), "scores", f"votes[{i}].scores")
         ballots.append(
             Ballot(
@@ -188,14 +201,7 @@ def _colleges(data: Mapping[str, Any]) -> tuple[College, ...]:
         colleges = []
         for i, raw in enumerate(_list(data["colleges"], "colleges")):
             where = f"colleges[{i}]"
-            college = _mapping(raw, "a college", where)
-            unknown = sorted(set(college) - _COLLEGE)
-            if unknown:
-                raise InvalidInput(
-                    "tally.unknown_field",
-                    f"{unknown[0]!r} is not a field of a college (name, weight, members, counts)",
-                    field=f"{where}.{unknown[0]}",
-                )
+            college = _fields(raw, "a college", where, _COLLEGE)
             colleges.append(
                 _college(
                     name=_text(college.get("name"), f"{where}.name"),
