@@ -11,17 +11,21 @@ from __future__ import annotations
 import zlib
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
 import msgspec
 import numpy as np
+import numpy.typing as npt
 import orjson
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from partage.core.cred.attribution import Attribution
 from partage.core.cred.graph import NO_TIME, CredGraph
 from partage.core.cred.sourcecred import (
+    Addresses,
     Dependency,
     Identity,
     PluginGraph,
@@ -52,36 +56,44 @@ def _json(path: Path, *, compressed: bool = False) -> Any:
         raise _refuse(path, f"is not valid JSON: {error}") from None
 
 
-def _versioned(path: Path, document: Any, kind: str) -> Any:
-    """SourceCred's ``[{"type": kind, "version": …}, body]`` files."""
-    if (
-        not isinstance(document, list)
-        or len(document) != 2
-        or not isinstance(document[0], dict)
-        or document[0].get("type") != kind
-    ):
-        raise _refuse(path, f"is not a {kind} file")
-    return document[1]
-
-
-def read_weights(path: Path, body: Any) -> Weights:
-    if not isinstance(body, dict):
-        raise _refuse(path, "weights must be an object")
-    weights = Weights()
-    try:
-        for joined, value in body.get("nodeWeights", {}).items():
-            weights.nodes[split_address(joined, "N", str(path))] = float(value)
-        for joined, value in body.get("edgeWeights", {}).items():
-            pair = (float(value["forwards"]), float(value["backwards"]))
-            weights.edges[split_address(joined, "E", str(path))] = pair
-    except (AttributeError, KeyError, TypeError, ValueError) as error:
-        raise _refuse(path, f"has a malformed weight ({error!r})") from None
-    return weights
-
-
 class _Header(msgspec.Struct):
     type: str
     version: str
+
+
+class _Pair(msgspec.Struct):
+    forwards: float
+    backwards: float
+
+
+class _WeightsBody(msgspec.Struct):
+    nodeWeights: dict[str, float] = {}  # noqa: N815 - SourceCred's field names
+    edgeWeights: dict[str, _Pair] = {}  # noqa: N815
+
+
+_WEIGHTS = msgspec.json.Decoder(tuple[_Header, _WeightsBody])
+
+
+def read_weights(path: Path, data: bytes) -> Weights:
+    """A ``sourcecred/weights`` document: prefix weights keyed as SourceCred writes them."""
+    try:
+        header, body = _WEIGHTS.decode(data)
+    except (msgspec.ValidationError, msgspec.DecodeError) as error:
+        raise _refuse(path, f"has a malformed weight ({error})") from None
+    if header.type != "sourcecred/weights":
+        raise _refuse(path, "is not a sourcecred/weights file")
+    for kind, found in (("N", body.nodeWeights), ("E", body.edgeWeights)):
+        keys = pa.array(list(found), pa.large_string())
+        well = pc.and_(pc.starts_with(keys, kind + "\0"), pc.ends_with(keys, "\0"))
+        if len(keys) and not pc.all(well).as_py():
+            bad = keys.filter(pc.invert(well))[0].as_py()
+            raise InvalidInput(
+                "cred.bad_address", f"{path}: '{bad[:60]}' is no {kind} address", "path"
+            )
+    return Weights(
+        nodes=body.nodeWeights,
+        edges={key: (pair.forwards, pair.backwards) for key, pair in body.edgeWeights.items()},
+    )
 
 
 class _Node(msgspec.Struct):
@@ -104,32 +116,79 @@ class _Graph(msgspec.Struct):
 
 class _Body(msgspec.Struct):
     graphJSON: tuple[_Header, _Graph]  # noqa: N815
-    weightsJSON: msgspec.Raw  # noqa: N815
+    weightsJSON: msgspec.Raw  # noqa: N815 - read by read_weights
 
 
-CHUNK = 200_000  # addresses decoded at a time: Python lists never hold them all at once
+CHUNK = 500_000  # addresses parsed at a time: the working arrays stay a few tens of MB
 _ADDRESSES = msgspec.json.Decoder(list[list[str]])
+QUOTE, COMMA, OPEN, CLOSE, BACKSLASH = b'"'[0], b","[0], b"["[0], b"]"[0], b"\\"[0]
 
 
-def _addresses(raw: list[msgspec.Raw]) -> Any:
-    """JSON arrays of parts as one Arrow list array, decoded a chunk at a time (each chunk
-    in one call: the raw arrays joined into one JSON list)."""
+def _addresses(raw: list[msgspec.Raw]) -> Addresses:
+    """JSON arrays of parts as one buffer of NUL-joined addresses, a chunk at a time."""
     chunks = [
-        pa.array(
-            _ADDRESSES.decode(b"[" + b",".join(raw[i : i + CHUNK]) + b"]"),
-            type=pa.list_(pa.string()),
-        )
+        _canonical(raw[i : i + CHUNK]) or _decoded(raw[i : i + CHUNK])
         for i in range(0, len(raw), CHUNK)
     ]
-    if not chunks:
-        return pa.array([], type=pa.list_(pa.string()))
-    return pa.concat_arrays(chunks)
+    return Addresses.joined(chunks) if chunks else Addresses.of([])
+
+
+def _decoded(raw: list[msgspec.Raw]) -> Addresses:
+    """Any JSON arrays of strings: decoded in one call (the raw arrays joined into one list)."""
+    return Addresses.of(_ADDRESSES.decode(b"[" + b",".join(raw) + b"]"))  # from Python lists
+
+
+def _canonical(raw: list[msgspec.Raw]) -> Addresses | None:
+    """Arrays written as SourceCred writes them — ``["a","b"]``, no space, no escape — turned
+    into NUL-joined addresses by array operations on their bytes; None when some is written
+    otherwise (then :func:`_decoded` reads them).
+
+    Without a backslash no string holds a quote, so every quote delimits a string, and
+    ``","`` is a separator — unless a string is a lone comma, which shows as one separator
+    too many for the quotes counted. Each array opens with ``["`` and closes with ``"]``:
+    what is left between the quotes is the parts."""
+    count = len(raw)
+    lengths = np.fromiter(map(len, raw), dtype=np.int64, count=count)
+    ends = np.cumsum(lengths)
+    starts = ends - lengths
+    text = np.frombuffer(b"".join(raw), dtype=np.uint8)
+    if not count or (lengths < 4).any() or (text == BACKSLASH).any():
+        return None
+    if (
+        (text[starts] != OPEN).any()
+        or (text[starts + 1] != QUOTE).any()
+        or (text[ends - 2] != QUOTE).any()
+        or (text[ends - 1] != CLOSE).any()
+    ):
+        return None
+    comma = text[1:-1] == COMMA
+    comma &= text[:-2] == QUOTE
+    comma &= text[2:] == QUOTE
+    separators = np.flatnonzero(comma) + 1
+    if np.count_nonzero(text == QUOTE) != 2 * (count + len(separators)):
+        return None
+    keep = np.ones(len(text), dtype=bool)
+    for dropped in (starts, starts + 1, ends - 2, ends - 1, separators - 1, separators):
+        keep[dropped] = False
+    inside = np.diff(np.searchsorted(separators, ends), prepend=0)  # separators per array
+    offsets = np.zeros(count + 1, dtype=np.int64)
+    np.cumsum(lengths - 4 - 2 * inside, out=offsets[1:])
+    first = np.zeros(count + 1, dtype=np.int64)
+    np.cumsum(inside, out=first[1:])
+    # Separator g (of array e) becomes the NUL where its next part's opening quote stood,
+    # less what was dropped before: 4 bytes per earlier array, 2 per earlier separator,
+    # and this array's ``["`` and this separator's ``",``.
+    owner = np.repeat(np.arange(count, dtype=np.int64), inside)
+    nuls = separators + 1 - 4 * owner - 2 * np.arange(len(separators), dtype=np.int64) - 4
+    data = text[keep]
+    data[nuls] = 0
+    return Addresses(data, offsets, nuls, first)
 
 
 def read_plugin(path: Path) -> tuple[PluginGraph, Weights]:
     """One plugin's weighted graph, read into typed records and arrays: node descriptions
-    are skipped and addresses go straight into Arrow, so that a graph of millions of edges
-    is never millions of Python dictionaries."""
+    are skipped and addresses go into one buffer, so that a graph of millions of edges is
+    never millions of Python dictionaries."""
     if not path.is_file():
         raise _refuse(path, "is missing", "cred.missing_file")
     data = path.read_bytes()
@@ -146,15 +205,16 @@ def read_plugin(path: Path) -> tuple[PluginGraph, Weights]:
     graph_header, graph = body.graphJSON
     if header.type != "sourcecred/weightedGraph" or graph_header.type != "sourcecred/graph":
         raise _refuse(path, "is not a sourcecred/weightedGraph file")
+    nodes, edges = graph.nodes, graph.edges
     try:
         plugin = PluginGraph(
             addresses=_addresses(graph.sortedNodeAddresses),
-            node_index=np.array([n.index for n in graph.nodes], dtype=np.int64),
-            node_time=_times([n.timestampMs for n in graph.nodes]),
-            edge_addresses=_addresses([e.address for e in graph.edges]),
-            edge_src=np.array([e.srcIndex for e in graph.edges], dtype=np.int64),
-            edge_dst=np.array([e.dstIndex for e in graph.edges], dtype=np.int64),
-            edge_time=_times([e.timestampMs for e in graph.edges]),
+            node_index=_ints(nodes, "index"),
+            node_time=_times(nodes),
+            edge_addresses=_addresses(list(map(attrgetter("address"), edges))),
+            edge_src=_ints(edges, "srcIndex"),
+            edge_dst=_ints(edges, "dstIndex"),
+            edge_time=_times(edges),
         )
     except (msgspec.ValidationError, msgspec.DecodeError) as error:
         raise _refuse(path, f"has a malformed address ({error})") from None
@@ -162,14 +222,20 @@ def read_plugin(path: Path) -> tuple[PluginGraph, Weights]:
     for numbers in (plugin.node_index, plugin.edge_src, plugin.edge_dst):
         if numbers.size and (numbers.min() < 0 or numbers.max() >= top):
             raise _refuse(path, "points past its list of addresses")
-    weights_document = msgspec.json.decode(body.weightsJSON)
-    weights = read_weights(path, _versioned(path, weights_document, "sourcecred/weights"))
-    return plugin, weights
+    return plugin, read_weights(path, bytes(body.weightsJSON))
 
 
-def _times(values: list[Any]) -> Any:
+def _ints(records: list[Any], name: str) -> npt.NDArray[np.int64]:
+    return np.fromiter(map(attrgetter(name), records), dtype=np.int64, count=len(records))
+
+
+def _times(records: list[Any]) -> npt.NDArray[np.int64]:
     """Milliseconds, with NO_TIME where SourceCred writes null."""
-    return np.array([NO_TIME if v is None else v for v in values], dtype=np.int64)
+    try:
+        return _ints(records, "timestampMs")
+    except TypeError:  # some null: the slower way
+        values = map(attrgetter("timestampMs"), records)
+        return np.array([NO_TIME if v is None else v for v in values], dtype=np.int64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -402,9 +468,7 @@ def read_instance(folder: Path) -> Instance:
         weights.update(own)
     overrides = folder / "config" / "weights.json"
     if overrides.is_file():
-        weights.update(
-            read_weights(overrides, _versioned(overrides, _json(overrides), "sourcecred/weights"))
-        )
+        weights.update(read_weights(overrides, overrides.read_bytes()))
     ledger = read_identities(folder / "data" / "ledger.json")
     dependencies = [
         # A dependency may name an identity merged since: SourceCred follows the merge.

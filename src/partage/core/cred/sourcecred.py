@@ -13,13 +13,15 @@ From the plugin graphs, the weights, the ledger's identities and the dependencie
    week's nodes mint, as a node at the week's start with an edge to the dependency's identity.
 
 Addresses are tuples of parts, as in the graph files (``("sourcecred", "github", …)``);
-weights files write them joined, ``N\\0part\\0…\\0``.
+weights files write them joined, ``N\\0part\\0…\\0``. In bulk they are held as
+:class:`Addresses` — one byte buffer, each address's parts joined by NUL (which SourceCred
+forbids inside a part) — so that a million addresses are never a million Python objects.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -36,14 +38,93 @@ Address = tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
+class Addresses:
+    """Addresses in one UTF-8 buffer: address i is ``data[offsets[i]:offsets[i + 1]]``, its
+    parts joined by NUL. ``nuls`` holds where every NUL is, in order, and address i's are
+    ``nuls[first[i]:first[i + 1]]`` (an empty address reads as one empty part: graphs have
+    no address of no parts)."""
+
+    data: npt.NDArray[np.uint8]
+    offsets: npt.NDArray[np.int64]
+    nuls: npt.NDArray[np.int64]
+    first: npt.NDArray[np.int64]
+
+    @classmethod
+    def of(cls, addresses: Iterable[Sequence[str]]) -> Addresses:
+        encoded = ["\0".join(parts).encode() for parts in addresses]
+        offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+        np.cumsum([len(e) for e in encoded], out=offsets[1:])
+        return cls.found(np.frombuffer(b"".join(encoded), dtype=np.uint8), offsets)
+
+    @classmethod
+    def found(cls, data: npt.NDArray[np.uint8], offsets: npt.NDArray[np.int64]) -> Addresses:
+        """Addresses whose NULs are yet to be found."""
+        nuls = np.flatnonzero(data == 0)
+        return cls(data, offsets, nuls, np.searchsorted(nuls, offsets).astype(np.int64))
+
+    @classmethod
+    def joined(cls, parts: Sequence[Addresses]) -> Addresses:
+        if len(parts) == 1:
+            return parts[0]
+        bases = np.cumsum([0] + [len(p.data) for p in parts])
+        counts = np.cumsum([0] + [len(p.nuls) for p in parts])
+        return cls(
+            np.concatenate([np.zeros(0, dtype=np.uint8)] + [p.data for p in parts]),
+            np.concatenate(
+                [np.zeros(1, dtype=np.int64)]
+                + [p.offsets[1:] + base for p, base in zip(parts, bases, strict=False)]
+            ),
+            np.concatenate(
+                [np.zeros(0, dtype=np.int64)]
+                + [p.nuls + base for p, base in zip(parts, bases, strict=False)]
+            ),
+            np.concatenate(
+                [np.zeros(1, dtype=np.int64)]
+                + [p.first[1:] + count for p, count in zip(parts, counts, strict=False)]
+            ),
+        )
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def arrow(self) -> Any:
+        """The addresses as an Arrow string array, sharing this buffer."""
+        return _strings(self.data, self.offsets, len(self))
+
+    def part_counts(self) -> npt.NDArray[np.int64]:
+        return np.diff(self.first) + 1
+
+    def cut(self, length: int) -> tuple[npt.NDArray[np.int64], Any]:
+        """The addresses of at least ``length`` parts, and an Arrow array whose even strings
+        are their first ``length`` parts (joined) — the odd ones are what lies between, so
+        that the array shares this buffer: its offsets keep increasing."""
+        counts = self.part_counts()
+        which = np.flatnonzero(counts >= length)
+        ends = self.offsets[which + 1]
+        longer = counts[which] > length
+        ends[longer] = self.nuls[self.first[which[longer]] + length - 1]
+        bounds = np.empty(2 * len(which) + 1, dtype=np.int64)
+        bounds[0:-1:2] = self.offsets[which]
+        bounds[1:-1:2] = ends
+        bounds[-1] = self.offsets[-1]
+        return which, _strings(self.data, bounds, 2 * len(which))
+
+
+def _strings(data: npt.NDArray[np.uint8], offsets: npt.NDArray[np.int64], count: int) -> Any:
+    return pa.Array.from_buffers(
+        pa.large_string(), count, [None, pa.py_buffer(offsets), pa.py_buffer(data)]
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class PluginGraph:
     """One plugin's graph as SourceCred writes it: node addresses (sorted), nodes and edges
     pointing into them by number."""
 
-    addresses: Any  # an Arrow list<string> array: every address the graph names
+    addresses: Addresses  # every address the graph names
     node_index: npt.NDArray[np.int64]  # each node's address
     node_time: npt.NDArray[np.int64]  # ms, NO_TIME when absent
-    edge_addresses: Any  # Arrow list<string>
+    edge_addresses: Addresses
     edge_src: npt.NDArray[np.int64]  # into ``addresses``
     edge_dst: npt.NDArray[np.int64]
     edge_time: npt.NDArray[np.int64]
@@ -51,8 +132,11 @@ class PluginGraph:
 
 @dataclass(slots=True)
 class Weights:
-    nodes: dict[Address, float] = field(default_factory=dict)
-    edges: dict[Address, tuple[float, float]] = field(default_factory=dict)  # forwards, backwards
+    """Prefix weights keyed as weights files write them: ``"N\\0a\\0b\\0"`` (nodes),
+    ``"E\\0…"`` (edges)."""
+
+    nodes: dict[str, float] = field(default_factory=dict)
+    edges: dict[str, tuple[float, float]] = field(default_factory=dict)  # forwards, backwards
 
     def update(self, other: Weights) -> None:
         self.nodes.update(other.nodes)
@@ -82,37 +166,47 @@ def split_address(joined: str, kind: str, where: str) -> Address:
 
 
 def prefix_products(
-    addresses: Any, prefixes: Mapping[Address, Sequence[float]], columns: int = 1
+    addresses: Addresses | Sequence[Sequence[str]],
+    prefixes: Mapping[str, float | Sequence[float]] | Mapping[Address, float | Sequence[float]],
+    columns: int = 1,
 ) -> npt.NDArray[np.float64]:
     """Each address's weights (``columns`` of them): the products of the weights of every
-    prefix it starts with.
+    prefix it starts with, the shorter prefixes' first.
 
-    One pass per prefix length, in Arrow's compute kernels: each address is cut to that
-    length, joined and looked up among the prefixes of that length — never a Python lookup
-    per address and prefix (instances weigh single likes and posts: tens of thousands of
-    prefixes)."""
-    out = np.ones((len(addresses), columns))
-    if not prefixes or not len(addresses):
+    One pass per prefix length, in array kernels: each address of that many parts or more is
+    cut to that length and looked up among the prefixes of that length (a hash lookup in
+    Arrow) — never a Python lookup per address and prefix (instances weigh single likes and
+    posts: tens of thousands of prefixes)."""
+    found = addresses if isinstance(addresses, Addresses) else Addresses.of(addresses)
+    out = np.ones((len(found), columns))
+    if not prefixes or not len(found):
         return out
-    parts = (
-        addresses if isinstance(addresses, pa.Array) else pa.array(addresses, pa.list_(pa.string()))
-    )
-    lengths = pc.list_value_length(parts).to_numpy(zero_copy_only=False)
-    by_length: dict[int, dict[str, Sequence[float]]] = {}
-    for prefix, weights in prefixes.items():
-        by_length.setdefault(len(prefix), {})["\0".join(prefix)] = weights
-    for length, table in sorted(by_length.items()):
+    count = len(prefixes)
+    values = np.array(list(prefixes.values()), dtype=np.float64).reshape(count, columns)
+    listed = list(prefixes)
+    if isinstance(listed[0], str):  # "N\0a\0b\0": two parts, looked up as "a\0b"
+        keys = pa.array(listed, pa.large_string())
+        lengths = pc.count_substring(keys, "\0").to_numpy(zero_copy_only=False) - 1
+        keys = pc.utf8_slice_codeunits(keys, 2, -1)
+    else:
+        keys = pa.array(["\0".join(p) for p in listed], pa.large_string())
+        lengths = np.array([len(p) for p in listed], dtype=np.int64)
+    for length in np.unique(lengths).tolist():
+        chosen = lengths == length
         if length == 0:
-            out *= np.asarray(table[""], dtype=np.float64)
+            out *= values[chosen][0]
             continue
-        keys = list(table)
-        values = np.array([table[k] for k in keys], dtype=np.float64).reshape(len(keys), columns)
-        cut = pc.binary_join(pc.list_slice(parts, 0, length), "\0")
-        found = pc.index_in(cut, value_set=pa.array(keys, type=pa.string()))
-        at = found.fill_null(-1).to_numpy(zero_copy_only=False)
-        hit = (at >= 0) & (lengths >= length)
-        out[hit] *= values[at[hit]]
+        which, cuts = found.cut(length)
+        at = _index_in(cuts, keys.filter(pa.array(chosen)))[0::2]
+        hit = at >= 0
+        out[which[hit]] *= values[chosen][at[hit]]
     return out
+
+
+def _index_in(strings: Any, keys: Any) -> npt.NDArray[np.int64]:
+    """Where each string is among ``keys``, −1 when it is not."""
+    found = pc.index_in(strings, value_set=keys).fill_null(-1)
+    return found.to_numpy(zero_copy_only=False).astype(np.int64)  # type: ignore[no-any-return]
 
 
 def instance_graph(
@@ -123,50 +217,50 @@ def instance_graph(
 ) -> CredGraph:
     """The contracted, weighted graph with bonus minting; participants are the identities,
     keyed by name."""
-    where: dict[str, int] = {}  # an address (joined) → its node, over every plugin
-    names: list[str] = []
-    weight_parts: list[tuple[Any, Any, Any]] = []
-    keys_of: list[list[str]] = []
-    for plugin in plugins:
-        keys = pc.binary_join(plugin.addresses, "\0").to_pylist()
-        keys_of.append(keys)
-        local_weight = prefix_products(
-            plugin.addresses, {p: (w,) for p, w in weights.nodes.items()}
-        )[:, 0]
-        for at in plugin.node_index.tolist():
-            if keys[at] not in where:
-                where[keys[at]] = len(names)
-                names.append(keys[at])
-        weight_parts.append(
-            (
-                np.array([where[keys[i]] for i in plugin.node_index.tolist()], dtype=np.int64),
-                local_weight[plugin.node_index],
-                plugin.node_time,
-            )
-        )
-    size = len(names)
+    # One numbering of every address named anywhere: the plugins' nodes first, in order of
+    # first appearance (a node two plugins share is one node; the later plugin's weight and
+    # time stand), then what else the plugins' edges point to, then the identities'
+    # addresses and aliases. Numbers from ``size`` on are no node.
+    owned = [
+        ("\0".join(address), k)
+        for k, identity in enumerate(identities)
+        for address in (identity.address, *identity.aliases)
+    ]
+    listed = [plugin.addresses.arrow().take(pa.array(plugin.node_index)) for plugin in plugins]
+    named = [plugin.addresses.arrow() for plugin in plugins]
+    aliases = pa.array([key for key, _ in owned], pa.large_string())
+    encoded = pc.dictionary_encode(pa.concat_arrays([*listed, *named, aliases]))
+    numbers = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    node_count = sum(len(plugin.node_index) for plugin in plugins)
+    size = int(numbers[:node_count].max()) + 1 if node_count else 0
+    numbers[numbers >= size] = -1
+    names = encoded.dictionary.slice(0, size)
     node_weight = np.ones(size)
     node_time = np.full(size, NO_TIME, dtype=np.int64)
-    for at, local_weight, times in weight_parts:
-        node_weight[at] = local_weight
-        node_time[at] = times
+    first = 0
+    for plugin in plugins:
+        at = numbers[first : first + len(plugin.node_index)]
+        first += len(plugin.node_index)
+        node_weight[at] = prefix_products(plugin.addresses, weights.nodes)[plugin.node_index, 0]
+        node_time[at] = plugin.node_time
+    locals_ = []
+    for plugin in plugins:
+        locals_.append(numbers[first : first + len(plugin.addresses)])
+        first += len(plugin.addresses)
     # Participants: the identities, after every other node; aliases are contracted into them.
+    found = numbers[first:]
+    owner = np.array([k for _, k in owned], dtype=np.int64)
     target = np.arange(size, dtype=np.int64)
     drop = np.zeros(size, dtype=bool)
-    for k, identity in enumerate(identities):
-        for address in (identity.address, *identity.aliases):
-            found = where.get("\0".join(address))
-            if found is not None:
-                drop[found] = True
-                target[found] = -1 - k  # resolved below, once the kept nodes are numbered
+    drop[found[found >= 0]] = True
+    target[found[found >= 0]] = -1 - owner[found >= 0]  # resolved once the kept are numbered
     kept = np.flatnonzero(~drop)
     renumber = np.full(size, -1, dtype=np.int64)
     renumber[kept] = np.arange(len(kept), dtype=np.int64)
     first_person = len(kept)
     final = np.where(target >= 0, renumber[np.maximum(target, 0)], first_person - 1 - target)
     src_parts, dst_parts, edge_times, forward_parts, backward_parts = [], [], [], [], []
-    for plugin, keys in zip(plugins, keys_of, strict=True):
-        local = np.array([where.get(k, -1) for k in keys], dtype=np.int64)
+    for plugin, local in zip(plugins, locals_, strict=True):
         src, dst = local[plugin.edge_src], local[plugin.edge_dst]
         live = (src >= 0) & (dst >= 0)  # dangling edges are dropped
         pairs = _edge_products(plugin.edge_addresses, weights.edges)
@@ -177,7 +271,7 @@ def instance_graph(
         backward_parts.append(pairs[live, 1])
     people = len(identities)
     graph = CredGraph(
-        ids=[names[i] for i in kept.tolist()] + [i.name for i in identities],
+        ids=names.take(pa.array(kept)).to_pylist() + [i.name for i in identities],
         weight=np.concatenate([node_weight[kept], np.zeros(people)]),
         participant=np.arange(len(kept) + people) >= first_person,
         node_time=np.concatenate([node_time[kept], np.full(people, NO_TIME, dtype=np.int64)]),
@@ -193,7 +287,7 @@ def instance_graph(
 
 
 def _edge_products(
-    addresses: Any, prefixes: Mapping[Address, tuple[float, float]]
+    addresses: Addresses, prefixes: Mapping[str, tuple[float, float]]
 ) -> npt.NDArray[np.float64]:
     """Each edge's forward and backward weights, as rows."""
     return prefix_products(addresses, prefixes, columns=2)
