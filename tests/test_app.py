@@ -20,3 +20,14 @@ def test_an_oversized_request_is_refused_unread(db_url: str, clock: FakeClock) -
         bad = client.post("/signin", content=b"a=b", headers={"content-length": "abc"})
         assert bad.status_code == 400
         assert client.get("/").status_code == 200
+
+
+def test_the_program_routes_database_commands_past_the_batch_fast_path() -> None:
+    from partage.cli import batch
+
+    assert batch.handles(["cred", "compute", "graph.json"])
+    assert batch.handles(["tally", "-"])
+    assert not batch.handles(["cred", "org", "tiers-lieux"])
+    assert not batch.handles(["cred", "weights", "tiers-lieux"])
+    assert not batch.handles(["--as", "a@b.example", "cred", "org", "x"])
+    assert not batch.handles([])

@@ -97,7 +97,7 @@ def main() -> None:
 
     from partage.cli import batch
 
-    if sys.argv[1:2] and sys.argv[1] in batch.COMMANDS:
+    if batch.handles(sys.argv[1:]):
         batch.run(sys.argv[1:])
         return
     from partage.cli.main import run as run_cli
