@@ -64,7 +64,9 @@ def test_grain_over_cred_pays_by_each_members_cred_and_says_where_it_came_from(
     french = done.result["explanations_fr"][bruno]
     assert "Your cred in these weeks came from " in english
     assert "Votre cred de ces semaines vient de : " in french
-    assert "Animation" in english and "Animation" in french
+    # Recorded without a description, a contribution is named by what, how long and when.
+    assert "Animation, 6 h, 2026-02-02 (" in english
+    assert "Animation, 6 h, 2 février 2026 (" in french
     with c.uow(readonly=True) as u:
         assert ledger.check(u, actor=c.admin).ok
         owed = ledger.balance_of(u, actor=c.admin, account=chart.member_account(c.bruno.member.id))

@@ -234,13 +234,15 @@ class _Labels:
                 return f"commit {sha}: {text}", f"commit {sha} : {text}"
             activity, hundredths = c.activities[row], c.hours_hundredths[row]
             day_en, day_fr = _day(c.contribution_days[row])
+            english, french = f"{activity}, {day_en}", f"{activity}, {day_fr}"
             if hundredths >= 0:
                 hours_en, hours_fr = _hours(hundredths)
-                return (
-                    f"{activity}, {hours_en}, {day_en}: {text}",
-                    f"{activity}, {hours_fr}, {day_fr} : {text}",
+                english, french = (
+                    f"{activity}, {hours_en}, {day_en}",
+                    f"{activity}, {hours_fr}, {day_fr}",
                 )
-            return f"{activity}, {day_en}: {text}", f"{activity}, {day_fr} : {text}"
+            # A contribution recorded without a description is named by what, when, how long.
+            return (f"{english}: {text}", f"{french} : {text}") if text else (english, french)
         if kind == CLAIM:
             number, text = c.claim_ids[row], _text(c.claim_texts[row])
             return (
