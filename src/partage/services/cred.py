@@ -4,24 +4,35 @@ A partage graph file is one JSON document (docs/cred.md): nodes, edges, optional
 and intervals. Every mistake is refused with the file and the thing named (an edge to an
 unknown node, a negative weight, a parameter outside [0, 1]…); nothing is written but the
 output the caller asks for, atomically.
+
+The numerical libraries load when first needed, not with this module: a SourceCred instance's
+graphs start decompressing (zlib lets go of the interpreter lock) while they load.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import tempfile
+import zlib
 from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import orjson
 
-from partage.core.cred.credrank import Cred, credrank
-from partage.core.cred.graph import NO_TIME, WEEK_MS, CredGraph, Params, weekly_starts
 from partage.core.errors import InvalidInput
-from partage.services.sourcecred_instance import read_instance
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from partage.core.cred.credrank import Cred
+    from partage.core.cred.graph import CredGraph, Params
+
+NO_TIME = -(2**63)  # partage.core.cred.graph.NO_TIME, without loading numpy to know it
+WEEK_MS = 7 * 24 * 3600 * 1000
 
 NODE_FIELDS = {"id", "timestamp_ms", "weight", "participant"}
 EDGE_FIELDS = {"id", "src", "dst", "timestamp_ms", "forward", "backward"}
@@ -71,6 +82,10 @@ def _objects(root: Mapping[str, Any], key: str, fields: set[str]) -> Sequence[Ma
 
 def parse_graph(document: Any) -> tuple[CredGraph, Params, np.ndarray | None, int | None]:
     """A graph document → the graph, its parameters and its intervals (None: weekly)."""
+    import numpy as np
+
+    from partage.core.cred.graph import CredGraph, Params
+
     if not isinstance(document, dict):
         raise _refuse("graph", "must be a JSON object")
     unknown = sorted(set(document) - ROOT_FIELDS)
@@ -141,6 +156,8 @@ def parse_graph(document: Any) -> tuple[CredGraph, Params, np.ndarray | None, in
 
 
 def _intervals(document: Mapping[str, Any]) -> tuple[np.ndarray | None, int | None]:
+    import numpy as np
+
     raw = document.get("interval_starts")
     if raw is None:
         if document.get("interval_end") is not None:
@@ -159,6 +176,11 @@ def _intervals(document: Mapping[str, Any]) -> tuple[np.ndarray | None, int | No
 
 
 def score(document: Any) -> tuple[Cred, Params, CredGraph]:
+    import numpy as np
+
+    from partage.core.cred.credrank import credrank
+    from partage.core.cred.graph import weekly_starts
+
     graph, params, starts, end = parse_graph(document)
     if starts is None or end is None:
         starts, end = weekly_starts(np.concatenate([graph.node_time, graph.edge_time]))
@@ -226,7 +248,19 @@ def compute_instance(folder: Path, *, nodes: bool = False) -> dict[str, Any]:
     The weeks are those of SourceCred's ``credGrainView``: the graph's, extended to cover
     the cred times of the ledger's grain distributions (weeks that hold no cred), so that
     the arrays line up with what the instance's users know."""
-    instance = read_instance(folder)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="inflate") as pool:
+        inflating = _Inflating(pool)
+        first = _first_graph(folder)
+        if first is not None:
+            inflating.start(first)
+        # Loads numpy, scipy, Arrow and msgspec while the first graph decompresses.
+        import numpy as np
+
+        from partage.core.cred.credrank import credrank
+        from partage.core.cred.graph import Params, weekly_starts
+        from partage.services.sourcecred_instance import read_instance
+
+        instance = read_instance(folder, inflating)
     graph, paid_at = instance.graph, instance.paid_at
     params = Params()
     times = np.concatenate([graph.node_time, graph.edge_time])
@@ -247,6 +281,42 @@ def compute_instance(folder: Path, *, nodes: bool = False) -> dict[str, Any]:
     for person in body["participants"].values():
         person["per_interval"] = [0.0] * before + person["per_interval"] + [0.0] * after
     return body
+
+
+class _Inflating:
+    """Plugin graphs read and decompressed on a worker thread, each once. A graph's result is
+    its JSON bytes, or None when the file is missing or corrupt — the reader then reads it
+    itself, and says what is wrong."""
+
+    def __init__(self, pool: ThreadPoolExecutor) -> None:
+        self.pool = pool
+        self.started: dict[Path, Future[bytes | None]] = {}
+
+    def start(self, path: Path) -> None:
+        if path not in self.started:
+            self.started[path] = self.pool.submit(_inflated, path)
+
+    def take(self, path: Path) -> bytes | None:
+        self.start(path)
+        return self.started.pop(path).result()  # not kept: a graph is hundreds of MB
+
+
+def _inflated(path: Path) -> bytes | None:
+    try:
+        data = path.read_bytes()
+        return data if data[:1] in (b"[", b"{") else zlib.decompress(data)
+    except (OSError, zlib.error):
+        return None
+
+
+def _first_graph(folder: Path) -> Path | None:
+    """The first plugin graph ``sourcecred.json`` names, if it reads (else the reader says
+    why)."""
+    try:
+        plugins = json.loads((folder / "sourcecred.json").read_bytes())["bundledPlugins"]
+        return folder / "output" / "graphs" / str(plugins[0]) / "graph"
+    except (OSError, ValueError, LookupError, TypeError):
+        return None
 
 
 def write_atomically(path: Path, data: bytes) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from operator import attrgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import msgspec
 import numpy as np
@@ -185,10 +185,12 @@ def _canonical(raw: list[msgspec.Raw]) -> Addresses | None:
     return Addresses(data, offsets, nuls, first)
 
 
-def read_plugin(path: Path) -> tuple[PluginGraph, Weights]:
+def read_plugin(path: Path, data: bytes | None = None) -> tuple[PluginGraph, Weights]:
     """One plugin's weighted graph, read into typed records and arrays: node descriptions
     are skipped and addresses go into one buffer, so that a graph of millions of edges is
-    never millions of Python dictionaries."""
+    never millions of Python dictionaries. ``data``: the file's JSON, already read."""
+    if data is not None:
+        return _plugin(path, data)
     if not path.is_file():
         raise _refuse(path, "is missing", "cred.missing_file")
     data = path.read_bytes()
@@ -197,6 +199,10 @@ def read_plugin(path: Path) -> tuple[PluginGraph, Weights]:
             data = zlib.decompress(data)
         except zlib.error:
             raise _refuse(path, "is neither JSON nor zlib-compressed JSON") from None
+    return _plugin(path, data)
+
+
+def _plugin(path: Path, data: bytes) -> tuple[PluginGraph, Weights]:
     try:
         header, body = msgspec.json.decode(data, type=tuple[_Header, _Body])
     except (msgspec.ValidationError, msgspec.DecodeError) as error:
@@ -453,17 +459,36 @@ class Instance:
     paid_at: list[int]  # the cred times of the ledger's grain distributions
 
 
-def read_instance(folder: Path) -> Instance:
+class Inflating(Protocol):
+    """Plugin graphs read and decompressed on another thread."""
+
+    def start(self, path: Path) -> None: ...
+
+    def take(self, path: Path) -> bytes | None:
+        """The file's JSON (None: missing or corrupt), forgotten once taken."""
+
+
+def read_instance(folder: Path, inflating: Inflating | None = None) -> Instance:
     """The instance's contracted graph, ready for CredRank, its personal attributions, and
     the cred times of the ledger's grain distributions (SourceCred's view of cred and grain
-    covers them too)."""
+    covers them too).
+
+    ``inflating`` reads and decompresses a plugin graph on another thread: the next graph is
+    started while one is decoded (two at most in memory at once)."""
     config = _json(folder / "sourcecred.json")
     plugins = config.get("bundledPlugins") if isinstance(config, dict) else None
     if not isinstance(plugins, list):
         raise _refuse(folder / "sourcecred.json", "names no bundledPlugins")
     graphs, weights = [], Weights()
-    for name in plugins:
-        plugin, own = read_plugin(folder / "output" / "graphs" / name / "graph")
+    paths = [folder / "output" / "graphs" / str(name) / "graph" for name in plugins]
+    for k, path in enumerate(paths):
+        data = None
+        if inflating is not None:
+            if k + 1 < len(paths):
+                inflating.start(paths[k + 1])
+            data = inflating.take(path)
+        plugin, own = read_plugin(path, data)
+        del data
         graphs.append(plugin)
         weights.update(own)
     overrides = folder / "config" / "weights.json"
