@@ -9,6 +9,7 @@ refused naming the file.
 from __future__ import annotations
 
 import zlib
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from operator import attrgetter
@@ -32,6 +33,7 @@ from partage.core.cred.sourcecred import (
     Weights,
     day_ms,
     instance_graph,
+    prefix_products,
     split_address,
 )
 from partage.core.errors import InvalidInput
@@ -151,9 +153,11 @@ def _canonical(raw: list[msgspec.Raw]) -> Addresses | None:
     lengths = np.fromiter(map(len, raw), dtype=np.int64, count=count)
     ends = np.cumsum(lengths)
     starts = ends - lengths
-    text = np.frombuffer(b"".join(raw), dtype=np.uint8)
-    if not count or (lengths < 4).any() or (text == BACKSLASH).any():
+    joined = b"".join(raw)
+    # Byte searches in C where they do: no 60 MB temporary array (each one's pages cost).
+    if not count or (lengths < 4).any() or joined.find(b"\\") >= 0:
         return None
+    text = np.frombuffer(joined, dtype=np.uint8)
     if (
         (text[starts] != OPEN).any()
         or (text[starts + 1] != QUOTE).any()
@@ -161,11 +165,15 @@ def _canonical(raw: list[msgspec.Raw]) -> Addresses | None:
         or (text[ends - 1] != CLOSE).any()
     ):
         return None
-    comma = text[1:-1] == COMMA
-    comma &= text[:-2] == QUOTE
-    comma &= text[2:] == QUOTE
+    comma = np.equal(text[1:-1], COMMA)
+    quoted = np.equal(text[:-2], QUOTE)
+    comma &= quoted
+    np.equal(text[2:], QUOTE, out=quoted)
+    comma &= quoted
+    del quoted
     separators = np.flatnonzero(comma) + 1
-    if np.count_nonzero(text == QUOTE) != 2 * (count + len(separators)):
+    del comma
+    if joined.count(b'"') != 2 * (count + len(separators)):
         return None
     keep = np.ones(len(text), dtype=bool)
     for dropped in (starts, starts + 1, ends - 2, ends - 1, separators - 1, separators):
@@ -185,12 +193,15 @@ def _canonical(raw: list[msgspec.Raw]) -> Addresses | None:
     return Addresses(data, offsets, nuls, first)
 
 
-def read_plugin(path: Path, data: bytes | None = None) -> tuple[PluginGraph, Weights]:
+def read_plugin(
+    path: Path, data: bytes | None = None, pool: Executor | None = None
+) -> tuple[PluginGraph, Weights]:
     """One plugin's weighted graph, read into typed records and arrays: node descriptions
     are skipped and addresses go into one buffer, so that a graph of millions of edges is
-    never millions of Python dictionaries. ``data``: the file's JSON, already read."""
+    never millions of Python dictionaries. ``data``: the file's JSON, already read;
+    ``pool``: a worker that reads the edges' addresses meanwhile."""
     if data is not None:
-        return _plugin(path, data)
+        return _plugin(path, data, pool)
     if not path.is_file():
         raise _refuse(path, "is missing", "cred.missing_file")
     data = path.read_bytes()
@@ -199,10 +210,10 @@ def read_plugin(path: Path, data: bytes | None = None) -> tuple[PluginGraph, Wei
             data = zlib.decompress(data)
         except zlib.error:
             raise _refuse(path, "is neither JSON nor zlib-compressed JSON") from None
-    return _plugin(path, data)
+    return _plugin(path, data, pool)
 
 
-def _plugin(path: Path, data: bytes) -> tuple[PluginGraph, Weights]:
+def _plugin(path: Path, data: bytes, pool: Executor | None) -> tuple[PluginGraph, Weights]:
     try:
         header, body = msgspec.json.decode(data, type=tuple[_Header, _Body])
     except (msgspec.ValidationError, msgspec.DecodeError) as error:
@@ -212,12 +223,16 @@ def _plugin(path: Path, data: bytes) -> tuple[PluginGraph, Weights]:
     if header.type != "sourcecred/weightedGraph" or graph_header.type != "sourcecred/graph":
         raise _refuse(path, "is not a sourcecred/weightedGraph file")
     nodes, edges = graph.nodes, graph.edges
+    edge_raw = list(map(attrgetter("address"), edges))
+    # The edges' addresses are mostly array work, which lets go of the interpreter lock:
+    # on a worker, they overlap the nodes' addresses and the Python-bound reading below.
+    later = pool.submit(_addresses, edge_raw) if pool is not None else None
     try:
         plugin = PluginGraph(
             addresses=_addresses(graph.sortedNodeAddresses),
             node_index=_ints(nodes, "index"),
             node_time=_times(nodes),
-            edge_addresses=_addresses(list(map(attrgetter("address"), edges))),
+            edge_addresses=later.result() if later is not None else _addresses(edge_raw),
             edge_src=_ints(edges, "srcIndex"),
             edge_dst=_ints(edges, "dstIndex"),
             edge_time=_times(edges),
@@ -479,28 +494,34 @@ def read_instance(folder: Path, inflating: Inflating | None = None) -> Instance:
     plugins = config.get("bundledPlugins") if isinstance(config, dict) else None
     if not isinstance(plugins, list):
         raise _refuse(folder / "sourcecred.json", "names no bundledPlugins")
-    graphs, weights = [], Weights()
-    paths = [folder / "output" / "graphs" / str(name) / "graph" for name in plugins]
-    for k, path in enumerate(paths):
-        data = None
-        if inflating is not None:
-            if k + 1 < len(paths):
-                inflating.start(paths[k + 1])
-            data = inflating.take(path)
-        plugin, own = read_plugin(path, data)
-        del data
-        graphs.append(plugin)
-        weights.update(own)
-    overrides = folder / "config" / "weights.json"
-    if overrides.is_file():
-        weights.update(read_weights(overrides, overrides.read_bytes()))
-    ledger = read_identities(folder / "data" / "ledger.json")
-    dependencies = [
-        # A dependency may name an identity merged since: SourceCred follows the merge.
-        replace(d, id=ledger.by_id[d.id].id) if d.id in ledger.by_id else d
-        for d in read_dependencies(folder / "config" / "dependencies.json")
-    ]
-    graph = instance_graph(graphs, weights, ledger.identities, dependencies)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cred") as pool:
+        graphs, weights = [], Weights()
+        paths = [folder / "output" / "graphs" / str(name) / "graph" for name in plugins]
+        for k, path in enumerate(paths):
+            data = None
+            if inflating is not None:
+                if k + 1 < len(paths):
+                    inflating.start(paths[k + 1])
+                data = inflating.take(path)
+            plugin, own = read_plugin(path, data, pool)
+            del data
+            graphs.append(plugin)
+            weights.update(own)
+        overrides = folder / "config" / "weights.json"
+        if overrides.is_file():
+            weights.update(read_weights(overrides, overrides.read_bytes()))
+        # The edges' weights (Arrow's kernels, without the interpreter lock) are found on
+        # the worker while the nodes are numbered and weighed.
+        pairs = [
+            pool.submit(prefix_products, g.edge_addresses, weights.edges, 2).result for g in graphs
+        ]
+        ledger = read_identities(folder / "data" / "ledger.json")
+        dependencies = [
+            # A dependency may name an identity merged since: SourceCred follows the merge.
+            replace(d, id=ledger.by_id[d.id].id) if d.id in ledger.by_id else d
+            for d in read_dependencies(folder / "config" / "dependencies.json")
+        ]
+        graph = instance_graph(graphs, weights, ledger.identities, dependencies, pairs)
     # The identities are the graph's participants, in the same order.
     people = np.flatnonzero(graph.participant).tolist()
     place = {identity.id: people[k] for k, identity in enumerate(ledger.identities)}

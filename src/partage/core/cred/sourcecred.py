@@ -21,7 +21,7 @@ forbids inside a part) — so that a million addresses are never a million Pytho
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -214,9 +214,11 @@ def instance_graph(
     weights: Weights,
     identities: Sequence[Identity],
     dependencies: Sequence[Dependency],
+    edge_weights: Sequence[Callable[[], npt.NDArray[np.float64]]] | None = None,
 ) -> CredGraph:
     """The contracted, weighted graph with bonus minting; participants are the identities,
-    keyed by name."""
+    keyed by name. ``edge_weights``: each plugin's edges' weights (forward, backward), when
+    the caller finds them (as ``prefix_products(edge_addresses, weights.edges, 2)``)."""
     # One numbering of every address named anywhere: the plugins' nodes first, in order of
     # first appearance (a node two plugins share is one node; the later plugin's weight and
     # time stand), then what else the plugins' edges point to, then the identities'
@@ -260,10 +262,14 @@ def instance_graph(
     first_person = len(kept)
     final = np.where(target >= 0, renumber[np.maximum(target, 0)], first_person - 1 - target)
     src_parts, dst_parts, edge_times, forward_parts, backward_parts = [], [], [], [], []
-    for plugin, local in zip(plugins, locals_, strict=True):
+    for k, (plugin, local) in enumerate(zip(plugins, locals_, strict=True)):
         src, dst = local[plugin.edge_src], local[plugin.edge_dst]
         live = (src >= 0) & (dst >= 0)  # dangling edges are dropped
-        pairs = _edge_products(plugin.edge_addresses, weights.edges)
+        pairs = (
+            edge_weights[k]()
+            if edge_weights is not None
+            else prefix_products(plugin.edge_addresses, weights.edges, columns=2)
+        )
         src_parts.append(final[src[live]])
         dst_parts.append(final[dst[live]])
         edge_times.append(plugin.edge_time[live])
@@ -284,13 +290,6 @@ def instance_graph(
     by_id = {identity.id: identity for identity in identities}
     person = {identity.address: first_person + k for k, identity in enumerate(identities)}
     return _with_bonus(graph, dependencies, by_id, person)
-
-
-def _edge_products(
-    addresses: Addresses, prefixes: Mapping[str, tuple[float, float]]
-) -> npt.NDArray[np.float64]:
-    """Each edge's forward and backward weights, as rows."""
-    return prefix_products(addresses, prefixes, columns=2)
 
 
 def _joined(parts: list[Any], dtype: Any) -> Any:
