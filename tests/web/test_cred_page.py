@@ -229,3 +229,30 @@ def test_the_chart_stays_legible_at_fifty_members_and_150_weeks() -> None:
         assert sum(b.height for b in stack) == pytest.approx(total * scale)
         assert min(b.y for b in stack) >= page.TOP_MARGIN - 1e-9
     assert all(b.x >= page.LEFT and b.x + b.width <= chart.right for b in chart.bars)
+
+
+def test_a_period_shows_its_weeks_only_and_a_bad_one_is_said(
+    visitor: Visitor, recorded: Community
+) -> None:
+    visitor.sign_in("bruno")
+    page = visitor.get(f"{PAGE}?since=2026-02-08&until=2026-02-14").text
+    weeks = set(re.findall(r"<title>[^<]+, week of ([^:]+):", page))
+    assert weeks == {"8 Feb 2026"}
+    # the member links keep the period
+    assert (
+        f'href="?since=2026-02-08&amp;until=2026-02-14&amp;member={recorded.bruno.member.id}#sources"'
+        in page
+    )
+
+    nothing = visitor.get(f"{PAGE}?since=2026-06-01")
+    assert nothing.status_code == 200
+    assert "Nothing was recorded in these weeks that weighs anything." in nothing.text
+    assert "Nothing to score yet" not in nothing.text
+
+    backwards = visitor.get(f"{PAGE}?since=2026-02-14&until=2026-02-01&lang=fr")
+    assert backwards.status_code == 400
+    assert "Le début de la période est après sa fin." in backwards.text
+    assert "<svg" in backwards.text  # every week instead
+    bad = visitor.get(f"{PAGE}?since=someday&lang=en")
+    assert bad.status_code == 400 and "Type a date such as 2026-03-14." in bad.text
+    assert 'name="since" value="someday" aria-invalid="true"' in bad.text

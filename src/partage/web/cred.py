@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from babel.numbers import format_decimal
 from fastapi import APIRouter, Request, Response
@@ -27,6 +28,7 @@ from starlette.datastructures import FormData
 from partage.core.errors import DomainError, InvalidInput
 from partage.services import org_cred
 from partage.services.context import Actor, UnitOfWork
+from partage.services.contributions import parse_day
 from partage.services.org_cred import CredSource, CredWeights, MemberCred, OrgCred
 from partage.web import forms, i18n
 from partage.web.actions import act_on_form
@@ -69,6 +71,7 @@ WEIGHT_ERRORS = {
     "cred.bad_weight": N_("A weight is a number of 0 or more, such as 1, 2.5 or 0."),
     "cred.bad_activity": N_("An activity's name has 1 to 100 characters."),
     "cred.unknown_weight": N_("This is not a weight partage knows."),
+    "cred.bad_period": N_("The start of the period is after its end."),
 }
 
 
@@ -248,6 +251,29 @@ def _plain(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
+def _period(request: Request, context: dict[str, Any]) -> tuple[date | None, date | None]:
+    """The weeks asked for with ``?since=`` and ``?until=``; a bad one is said on the
+    period's form and every week is shown instead."""
+    asked = {k: request.query_params.get(k, "").strip()[:40] for k in ("since", "until")}
+    context["period"] = asked
+    kept = {k: v for k, v in asked.items() if v}
+    context["member_query"] = lambda member_id: urlencode({**kept, "member": member_id})
+    try:
+        since = parse_day(asked["since"], field="since") if asked["since"] else None
+        until = parse_day(asked["until"], field="until") if asked["until"] else None
+        if since is not None and until is not None and since > until:
+            raise InvalidInput("cred.bad_period", "since must not be after until", "since")
+    except InvalidInput as error:
+        _ = gettext(request)
+        wording = WEIGHT_ERRORS.get(error.code)
+        context["error"] = FormError(
+            "period", error.field, _(wording) if wording else i18n.error_message(error, _)
+        )
+        context["values"] = asked
+        return None, None
+    return since, until
+
+
 def page_context(request: Request, uow: UnitOfWork, actor: Actor) -> dict[str, Any]:
     _ = gettext(request)
     fmt = Formatter(lang_of(request))
@@ -265,8 +291,9 @@ def page_context(request: Request, uow: UnitOfWork, actor: Actor) -> dict[str, A
         "cred_text": cred_text,
         "found": None,
     }
+    since, until = _period(request, context)
     try:
-        found = org_cred.org_cred(uow, actor=actor)
+        found = org_cred.org_cred(uow, actor=actor, since=since, until=until)
     except InvalidInput as error:
         if error.code != "cred.nothing_to_score":
             raise
@@ -310,7 +337,8 @@ def show(
     with uow_factory(request)(readonly=True) as uow:
         actor = actor_of(request, uow, slug)
         context = page_context(request, uow, actor)
-    status = 200
+    period_refused = isinstance(context.get("error"), FormError)
+    status = 400 if period_refused else 200
     if error is not None:
         _ = gettext(request)
         wording = WEIGHT_ERRORS.get(error.code)
