@@ -9,14 +9,19 @@ the two weekly cred of every participant (which must stay under 1e-9).
 
 SourceCred is installed once in ``~/.cache/partage-bench/sourcecred`` (npm, offline-safe
 with the ``ethereumjs-abi`` override of the research notes); without it, only partage runs.
-Run: .venv/bin/python bench/cred.py [S1 S2 S2b S3 S4 ...]
+``--runs N`` runs both N times, alternately (SourceCred on a fresh copy each time: a failed
+run can empty its files), and prints every run, then the medians; ``--partage-only`` skips
+SourceCred (at S3 and beyond it fails anyway, after minutes).
+Run: .venv/bin/python bench/cred.py [--runs N] [--partage-only] [S1 S2 S2b S3 S4 ...]
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -108,8 +113,9 @@ def largest_difference(
     return worst
 
 
-def run(size: str, command: Path | None) -> None:
+def run(size: str, command: Path | None, runs: int) -> None:
     people, weeks, contributions = SIZES[size]
+    label = f"{size:4} {people:>6,} / {weeks:>3} / {contributions:>9,}:"
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name) / "instance"
         subprocess.run(
@@ -131,47 +137,72 @@ def run(size: str, command: Path | None) -> None:
         )
         out = Path(name) / "partage.json"
         partage = [str(Path(sys.executable).with_name("partage")), "cred", "compute", str(folder)]
-        ours_time, ours_memory, code = measured([*partage, "--out", str(out)], ROOT)
-        line = (
-            f"{size:4} {people:>6,} / {weeks:>3} / {contributions:>9,}: "
-            f"partage {ours_time:6.1f} s {ours_memory:5.2f} GiB"
-        )
-        if code != 0:
-            print(f"{line} — failed (exit {code})")
-            return
-        if command is None:
-            print(f"{line} | SourceCred not installed")
-            return
-        theirs = Path(name) / "sourcecred"
-        shutil.copytree(folder, theirs)
-        env = {**os.environ, "NODE_OPTIONS": "--max_old_space_size=16000"}
-        sc_time, sc_memory, sc_code = measured([str(command), "credrank"], theirs, env)
-        if sc_code != 0:
-            print(
-                f"{line} | SourceCred {sc_time:6.1f} s {sc_memory:5.2f} GiB, "
-                f"failed (exit {sc_code})"
+        ours: list[tuple[float, float]] = []
+        theirs: list[tuple[float, float]] = []
+        worst = 0.0
+        for attempt in range(1, runs + 1):
+            ours_time, ours_memory, code = measured([*partage, "--out", str(out)], ROOT)
+            line = f"{label} run {attempt}: partage {ours_time:6.1f} s {ours_memory:5.2f} GiB"
+            if code != 0:
+                print(f"{line} — failed (exit {code})", flush=True)
+                return
+            ours.append((ours_time, ours_memory))
+            if command is None:
+                print(line, flush=True)
+                continue
+            theirs_folder = Path(name) / f"sourcecred-{attempt}"
+            shutil.copytree(folder, theirs_folder)
+            env = {**os.environ, "NODE_OPTIONS": "--max_old_space_size=16000"}
+            sc_time, sc_memory, sc_code = measured([str(command), "credrank"], theirs_folder, env)
+            if sc_code != 0:
+                print(
+                    f"{line} | SourceCred {sc_time:6.1f} s {sc_memory:5.2f} GiB, "
+                    f"failed (exit {sc_code})",
+                    flush=True,
+                )
+                shutil.rmtree(theirs_folder)
+                continue
+            difference = largest_difference(
+                json.loads(out.read_text())["participants"], sourcecred_weeks(theirs_folder)
             )
-            return
-        worst = largest_difference(
-            json.loads(out.read_text())["participants"], sourcecred_weeks(theirs)
-        )
-        print(
-            f"{line} | SourceCred {sc_time:6.1f} s {sc_memory:5.2f} GiB | time ratio "
-            f"{ours_time / sc_time:.3f} ({sc_time / ours_time:.1f}× faster), memory ratio "
-            f"{ours_memory / sc_memory:.2f} | largest relative difference {worst:.1e}"
-        )
+            worst = max(worst, difference)
+            theirs.append((sc_time, sc_memory))
+            shutil.rmtree(theirs_folder)
+            print(
+                f"{line} | SourceCred {sc_time:6.1f} s {sc_memory:5.2f} GiB | "
+                f"{sc_time / ours_time:.1f}× faster | largest relative difference "
+                f"{difference:.1e}",
+                flush=True,
+            )
+        if runs > 1 or theirs:
+            summary = (
+                f"{label} median of {len(ours)}: partage "
+                f"{statistics.median(t for t, _ in ours):.2f} s, "
+                f"{max(m for _, m in ours):.2f} GiB"
+            )
+            if theirs:
+                sc_median = statistics.median(t for t, _ in theirs)
+                ratio = sc_median / statistics.median(t for t, _ in ours)
+                summary += (
+                    f" | SourceCred (median of {len(theirs)}) {sc_median:.1f} s, "
+                    f"{max(m for _, m in theirs):.2f} GiB | {ratio:.1f}× faster, memory ratio "
+                    f"{max(m for _, m in ours) / max(m for _, m in theirs):.2f} | "
+                    f"largest relative difference {worst:.1e}"
+                )
+            print(summary, flush=True)
 
 
 def main() -> None:
-    sizes = sys.argv[1:] or ["S1", "S2"]
-    unknown = [s for s in sizes if s not in SIZES]
-    if unknown:
-        sys.exit(f"unknown size {unknown[0]}; choose among {', '.join(SIZES)}")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sizes", nargs="*", default=["S1", "S2"], choices=list(SIZES))
+    parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--partage-only", action="store_true")
+    args = parser.parse_args()
     if not GENERATOR.is_file():
         sys.exit(f"no generator at {GENERATOR} (set PARTAGE_SC_GENERATOR)")
-    command = sourcecred()
-    for size in sizes:
-        run(size, command)
+    command = None if args.partage_only else sourcecred()
+    for size in args.sizes:
+        run(size, command, max(1, args.runs))
 
 
 if __name__ == "__main__":
