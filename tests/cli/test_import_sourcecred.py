@@ -108,3 +108,20 @@ def test_refusals_exit_2_and_write_nothing(
     elsewhere = invoke(c, db_url, str(INSTANCE), "--org", "nowhere")
     assert elsewhere.exit_code == 2 and "no organization" in elsewhere.stderr
     assert counts(c) == (5, 0, 0)
+
+
+def test_imported_history_reads_as_such_in_list_and_show(community: Community, db_url: str) -> None:
+    c = community
+    assert invoke(c, db_url, str(INSTANCE), "--org", "tiers-lieux").exit_code == 0
+    context = CliContext(make_uow=lambda: c.uow, clock=c.clock, database_url=db_url)
+    args = ["--as", "bruno@tiers-lieux.example", "distribution"]
+    listed = runner.invoke(app, [*args, "list", "tiers-lieux"], obj=context)
+    assert listed.exit_code == 0, listed.output
+    lines = listed.stdout.splitlines()
+    assert len(lines) == 6 and all("(imported from SourceCred, distribution " in x for x in lines)
+    shown = runner.invoke(app, [*args, "show", "tiers-lieux", "1", "--lang", "fr"], obj=context)
+    assert shown.exit_code == 0, shown.output
+    received = [x for x in shown.stdout.splitlines()[1:] if x.strip()]
+    assert received and all(x.endswith("reçu dans SourceCred") for x in received)
+    # Members by name, not by number.
+    assert not any(x.split()[0].isdigit() for x in received)

@@ -13,7 +13,7 @@ from partage.cli.context import CliContext, cli_context
 from partage.cli.output import Json, emit, reporting
 from partage.core.errors import InvalidInput
 from partage.core.money import parse_minor
-from partage.services import distributions
+from partage.services import distributions, organizations
 from partage.services.context import Actor
 
 distribution = typer.Typer(help="Run an allocation model over contributions.", no_args_is_help=True)
@@ -161,10 +161,19 @@ def list_(ctx: typer.Context, slug: Slug, as_json: Json = False) -> None:
             found,
             "\n".join(
                 f"#{d.id:<4} {d.created_at:%Y-%m-%d} {d.model:<15} budget {d.result['budget']}, "
-                f"unallocated {d.result['unallocated']}"
+                f"unallocated {d.result['unallocated']}{_origin(d.source)}"
                 for d in found
             ),
         )
+
+
+def _origin(source: dict[str, Any]) -> str:
+    """How a distribution came to be, when it did not run here."""
+    if source.get("imported_from") == "sourcecred":
+        return f" (imported from SourceCred, distribution {source.get('distribution', '?')})"
+    if source.get("cred"):
+        return " (grain over the organization's cred)"
+    return ""
 
 
 @distribution.command("show")
@@ -174,19 +183,27 @@ def show(
     """One distribution: each member's amount and why (in English, or French with --lang fr)."""
     c = cli_context(ctx)
     with reporting(as_json):
+        actor = c.actor(slug)
         with c.uow(readonly=True) as u:
-            found = distributions.distribution(
-                u, actor=c.actor(slug), distribution_id=distribution_id
-            )
+            found = distributions.distribution(u, actor=actor, distribution_id=distribution_id)
+            names = {str(m.member.id): m.member.name for m in organizations.members(u, actor=actor)}
 
         def human() -> None:
-            typer.echo(f"distribution #{found.id}: {found.model}, budget {found.result['budget']}")
+            typer.echo(
+                f"distribution #{found.id}: {found.model}, budget {found.result['budget']}"
+                f"{_origin(found.source)}"
+            )
             written = found.result.get("language", "en")
             why = found.result.get(
                 "explanations" if lang == written else f"explanations_{lang}",
                 found.result["explanations"],
             )
+            # Imported history carries no explanation: the grain was paid in SourceCred.
+            elsewhere = "reçu dans SourceCred" if lang == "fr" else "received in SourceCred"
+            imported = found.source.get("imported_from") == "sourcecred"
+            width = max((len(names.get(w, w)) for w in found.result["allocations"]), default=8)
             for who, amount in found.result["allocations"].items():
-                typer.echo(f"  {who:>8} {amount:>14}  {why.get(who, '')}")
+                said = why.get(who) or (elsewhere if imported else "")
+                typer.echo(f"  {names.get(who, who):<{width}} {amount:>14}  {said}")
 
         emit(as_json, found, human)

@@ -154,7 +154,7 @@ def import_community(
     require_admin(actor.role)
     # Set-based writes: a batch of rows per statement (10,000 members, 200 distributions of
     # 10,000 receipts: seconds, not minutes).
-    bulk = SourceCredImportRepository(uow.community.conn)
+    bulk = uow.sourcecred
     earlier = bulk.sources_of_fund(actor.org_id, SOURCE)
     value = _grain_value(grain_value, earlier)
     rate = GrainRate(value, actor.organization.currency.decimals)

@@ -19,6 +19,7 @@ from partage.storage.distributions_repo import DistributionRepository
 from partage.storage.flows_repo import EpochRepository, FundingCallRepository
 from partage.storage.ledger_repo import LedgerRepository
 from partage.storage.rounds_repo import RoundRepository
+from partage.storage.sourcecred_repo import SourceCredImportRepository
 
 
 class UnitOfWork:
@@ -30,6 +31,7 @@ class UnitOfWork:
     distributions: DistributionRepository
     epochs: EpochRepository
     funding_calls: FundingCallRepository
+    sourcecred: SourceCredImportRepository
 
     def __init__(self, engine: Engine, *, readonly: bool = False) -> None:
         self.engine = engine
@@ -50,6 +52,7 @@ class UnitOfWork:
         self.distributions = DistributionRepository(conn, self.community)
         self.epochs = EpochRepository(conn, self.community)
         self.funding_calls = FundingCallRepository(conn, self.community)
+        self.sourcecred = SourceCredImportRepository(conn)
         self.cred = CredRepository(conn)
         return self
 
