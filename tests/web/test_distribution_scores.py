@@ -40,14 +40,14 @@ def test_the_form_explains_the_scores_grain_reads(visitor: Visitor, community: C
     assert 'enctype="multipart/form-data"' in page and 'name="csrf"' in page
     assert 'name="model" value="grain"' in page and "Grain (scores)" in page
     assert '<input type="file" name="scores_file"' in page and '<textarea name="scores"' in page
-    assert "Used only when Grain is checked" in page
+    assert "Used only when Grain reads a table of scores" in page
     assert "member,week 1,week 2,week 3\nCamille,3,1,4" in page
     assert '<input type="radio" name="policy" value="balanced" checked>' in page
     assert "first pays those whose earlier grain payouts fell behind their scores" in page
     french = visitor.get(f"{ORG}/distributions?lang=fr").text
     assert "member,semaine 1,semaine 2,semaine 3" in french
     assert (
-        "Utilisés seulement si Grain est coché" in french and "Un fichier CSV de scores" in french
+        "Utilisés seulement si Grain lit un tableau de scores" in french and "Un fichier CSV de scores" in french
     )
 
 
@@ -225,3 +225,32 @@ def test_a_bad_scores_file_comes_back_in_the_box_in_french(
     )
     assert policy.status_code == 400 and "La décote est un pourcentage entier" in policy.text
     assert written(c) == before
+
+
+def test_grain_over_the_organizations_cred_from_the_form_to_the_ledger(
+    visitor: Visitor, community: Community
+) -> None:
+    c = community
+    record(c)
+    visitor.sign_in("aicha")
+    form = visitor.get(f"{ORG}/distributions").text
+    assert '<input type="radio" name="grain_from" value="cred" >' in form
+    asked = {"budget": "100", "model": ["hours", "grain"], "policy": "balanced"}
+    page = visitor.post(PREVIEW, {**asked, "grain_from": "cred"})
+    assert page.status_code == 200, page.text
+    text = page.text
+    assert "each member&#39;s cred per week" in text or "each member's cred per week" in text
+    assert "Grain (scores)</th>" in text and "Proportional to hours</th>" in text
+    before = written(c)
+    fields = post_form(text, "grain")
+    assert fields["grain_from"] == ["cred"]
+    posted = visitor.post(f"{ORG}/distributions", fields)
+    assert posted.status_code == 200, posted.text
+    assert written(c) != before
+    with c.uow(readonly=True) as u:
+        assert ledger.check(u, actor=c.admin).ok
+        owed = ledger.balance_of(u, actor=c.admin, account=chart.member_account(c.bruno.member.id))
+    assert owed.minor > 0
+    shown = visitor.get(f"{posted.url.path}?lang=fr").text
+    assert "Votre cred de ces semaines vient de" in shown
+    assert "la cred de chaque membre par semaine" in shown

@@ -189,6 +189,13 @@ class Preview:
 def _check_models(models: Sequence[Mapping[str, Any]], data: Source) -> None:
     if not models:
         raise InvalidInput("distribution.no_model", "choose at least one model", field="model")
+    # Grain reads the cred; models over contributions, compared beside it, read the period's.
+    if data.cred and not any(model.get("type") == "grain" for model in models):
+        raise InvalidInput(
+            "distribution.cred_needs_grain",
+            "the organization's cred is shared by the grain model: choose it",
+            field="model",
+        )
     for i, model in enumerate(models):
         kind = model.get("type")
         if kind == "grain":
@@ -199,12 +206,6 @@ def _check_models(models: Sequence[Mapping[str, Any]], data: Source) -> None:
                     "scores",
                 )
             continue
-        if data.cred:
-            raise InvalidInput(
-                "distribution.cred_needs_grain",
-                "the organization's cred is shared with the grain model",
-                field=f"models[{i}].type",
-            )
         if kind not in ON_CONTRIBUTIONS:
             known = ", ".join(ON_CONTRIBUTIONS)
             hint = "" if kind not in MODEL_NAMES else " (it needs a flow of its own, not yet here)"

@@ -49,6 +49,7 @@ PREVIEW_FIELDS = frozenset(
         "policy",
         "discount",
         "scores",
+        "grain_from",
     )
 )
 
@@ -113,6 +114,12 @@ class Choice:
     discount: str = DEFAULT_DISCOUNT
     # Grain's scores as CSV text (an uploaded file is read into it).
     scores: str = ""
+    # Where grain's scores come from: the organization's cred ("cred") or the text ("scores").
+    grain_from: str = "scores"
+
+    @property
+    def on_cred(self) -> bool:
+        return self.on_scores and self.grain_from == "cred"
 
     @property
     def on_scores(self) -> bool:
@@ -149,6 +156,7 @@ def choice_of(params: Params) -> Choice:
         policy=_text(params, "policy", GRAIN_POLICIES[0]),
         discount=_text(params, "discount", DEFAULT_DISCOUNT),
         scores=_text(params, "scores"),
+        grain_from="cred" if _text(params, "grain_from") == "cred" else "scores",
     )
 
 

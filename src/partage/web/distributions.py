@@ -90,7 +90,7 @@ def _describe(d: Distribution, actor: Actor, fmt: Formatter, request: Request) -
         "name": _(MODEL_NAMES.get(key, d.model)),
         "hint": _(MODEL_HINTS[key]) if key in MODEL_HINTS else "",
         "period": _read(d.source, fmt, request),
-        "on_scores": isinstance(d.source.get("scores"), Mapping),
+        "on_scores": isinstance(d.source.get("scores"), Mapping) or bool(d.source.get("cred")),
         "activity": d.source.get("activity"),
         "fund": account_label(d.fund, {}, {}, _),
         "parameters": parameters(
@@ -176,6 +176,11 @@ def _day(value: object) -> date | None:
 def _read(source: Mapping[str, Any], fmt: Formatter, request: Request) -> str:
     """What a posted distribution read: members' scores, or the contributions of a period."""
     given = source.get("scores")
+    if source.get("cred"):
+        _ = gettext(request)
+        return _("each member's cred per week: {period}").format(
+            period=_period(source.get("since"), source.get("until"), fmt, request)
+        )
     if isinstance(given, Mapping):
         intervals = max((len(row) for row in given.values()), default=0)
         return _scored(len(given), intervals, request)
@@ -303,6 +308,7 @@ def preview_context(
         "period": _sentence(_period(data.since, data.until, fmt, request)),
         "read": seen.contributions,
         "scored": scores.size(data),
+        "on_cred": data.cred,
         "columns": columns,
         "lines": lines(columns, seen.names, _),
         "model_names": MODEL_NAMES,
@@ -367,7 +373,8 @@ async def preview_posted(request: Request, slug: str) -> Response:
             return show_list(request, slug, params=FormData(fields), error=refused)
         if "change" in form:
             return show_list(request, slug, params=params)
-        if not choice_of(params).on_scores:
+        chosen = choice_of(params)
+        if not chosen.on_scores or chosen.on_cred:
             kept = [(k, v) for k, v in fields if k != "scores"]
             return redirect(f"/o/{slug}/distributions/preview?{urlencode(kept)}")
         return show_preview(request, slug, params)

@@ -41,7 +41,10 @@ def scores_of(uow: UnitOfWork, actor: Actor, choice: Choice) -> dict[str, list[s
 
 
 def source_of(uow: UnitOfWork, actor: Actor, choice: Choice, keys: Collection[str]) -> Source:
-    """What the models ``keys`` read: the period's contributions, the scores, or both."""
+    """What the models ``keys`` read: the period's contributions, the scores, or both — or,
+    for grain, the organization's cred over the period."""
+    if choice.on_cred and any(k in ON_SCORES for k in keys):
+        return distributions.source(choice.since, choice.until, choice.activity, cred=True)
     scores = scores_of(uow, actor, choice) if any(k in ON_SCORES for k in keys) else None
     if all(k in ON_SCORES for k in keys):
         return distributions.source(scores=scores)
