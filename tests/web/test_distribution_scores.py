@@ -47,7 +47,8 @@ def test_the_form_explains_the_scores_grain_reads(visitor: Visitor, community: C
     french = visitor.get(f"{ORG}/distributions?lang=fr").text
     assert "member,semaine 1,semaine 2,semaine 3" in french
     assert (
-        "Utilisés seulement si Grain lit un tableau de scores" in french and "Un fichier CSV de scores" in french
+        "Utilisés seulement si Grain lit un tableau de scores" in french
+        and "Un fichier CSV de scores" in french
     )
 
 
@@ -254,3 +255,16 @@ def test_grain_over_the_organizations_cred_from_the_form_to_the_ledger(
     shown = visitor.get(f"{posted.url.path}?lang=fr").text
     assert "Votre cred de ces semaines vient de" in shown
     assert "la cred de chaque membre par semaine" in shown
+
+
+def test_the_cred_page_leads_to_a_grain_form_set_on_cred(
+    visitor: Visitor, community: Community
+) -> None:
+    record(community)
+    visitor.sign_in("bruno")
+    page = visitor.get(f"{ORG}/cred?lang=fr").text
+    link = re.search(r'<a href="([^"]+)">Partager un budget selon cette cred</a>', page)
+    assert link, page
+    form = visitor.get(html.unescape(link.group(1))).text
+    assert '<input type="radio" name="grain_from" value="cred" checked>' in form
+    assert 'name="model" value="grain" checked' in form
