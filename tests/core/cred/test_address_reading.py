@@ -60,3 +60,28 @@ def test_an_address_is_cut_to_its_first_parts() -> None:
         "a\0b",
         "c",
     ]
+
+
+def test_one_graph_is_numbered_as_several_are() -> None:
+    from partage.core.cred.sourcecred import PluginGraph, _numbered
+
+    def plugin(addresses: list[list[str]], nodes: list[int]) -> PluginGraph:
+        none = np.zeros(0, dtype=np.int64)
+        return PluginGraph(
+            addresses=Addresses.of(addresses),
+            node_index=np.array(nodes, dtype=np.int64),
+            node_time=np.zeros(len(nodes), dtype=np.int64),
+            edge_addresses=Addresses.of([]),
+            edge_src=none,
+            edge_dst=none,
+            edge_time=none,
+        )
+
+    one = plugin([["a"], ["b", "c"], ["d"], ["e"]], [3, 0, 1])  # "d" is no node
+    empty = plugin([], [])
+    aliases = ["b\0c", "zz", "e"]
+    alone, together = _numbered([one], aliases), _numbered([one, empty], aliases)
+    assert alone[0] == together[0] == ["e", "a", "b\0c"]
+    assert alone[1][0].tolist() == together[1][0].tolist() == [0, 1, 2]
+    assert alone[2][0].tolist() == together[2][0].tolist() == [1, 2, -1, 0]
+    assert alone[3].tolist() == together[3].tolist() == [2, -1, 0]

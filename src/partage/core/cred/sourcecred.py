@@ -24,6 +24,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -219,38 +220,19 @@ def instance_graph(
     """The contracted, weighted graph with bonus minting; participants are the identities,
     keyed by name. ``edge_weights``: each plugin's edges' weights (forward, backward), when
     the caller finds them (as ``prefix_products(edge_addresses, weights.edges, 2)``)."""
-    # One numbering of every address named anywhere: the plugins' nodes first, in order of
-    # first appearance (a node two plugins share is one node; the later plugin's weight and
-    # time stand), then what else the plugins' edges point to, then the identities'
-    # addresses and aliases. Numbers from ``size`` on are no node.
     owned = [
         ("\0".join(address), k)
         for k, identity in enumerate(identities)
         for address in (identity.address, *identity.aliases)
     ]
-    listed = [plugin.addresses.arrow().take(pa.array(plugin.node_index)) for plugin in plugins]
-    named = [plugin.addresses.arrow() for plugin in plugins]
-    aliases = pa.array([key for key, _ in owned], pa.large_string())
-    encoded = pc.dictionary_encode(pa.concat_arrays([*listed, *named, aliases]))
-    numbers = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-    node_count = sum(len(plugin.node_index) for plugin in plugins)
-    size = int(numbers[:node_count].max()) + 1 if node_count else 0
-    numbers[numbers >= size] = -1
-    names = encoded.dictionary.slice(0, size)
+    names, numbers, locals_, found = _numbered(plugins, [key for key, _ in owned])
+    size = len(names)
     node_weight = np.ones(size)
     node_time = np.full(size, NO_TIME, dtype=np.int64)
-    first = 0
-    for plugin in plugins:
-        at = numbers[first : first + len(plugin.node_index)]
-        first += len(plugin.node_index)
+    for plugin, at in zip(plugins, numbers, strict=True):
         node_weight[at] = prefix_products(plugin.addresses, weights.nodes)[plugin.node_index, 0]
         node_time[at] = plugin.node_time
-    locals_ = []
-    for plugin in plugins:
-        locals_.append(numbers[first : first + len(plugin.addresses)])
-        first += len(plugin.addresses)
     # Participants: the identities, after every other node; aliases are contracted into them.
-    found = numbers[first:]
     owner = np.array([k for _, k in owned], dtype=np.int64)
     target = np.arange(size, dtype=np.int64)
     drop = np.zeros(size, dtype=bool)
@@ -277,7 +259,7 @@ def instance_graph(
         backward_parts.append(pairs[live, 1])
     people = len(identities)
     graph = CredGraph(
-        ids=names.take(pa.array(kept)).to_pylist() + [i.name for i in identities],
+        ids=[names[i] for i in kept.tolist()] + [i.name for i in identities],
         weight=np.concatenate([node_weight[kept], np.zeros(people)]),
         participant=np.arange(len(kept) + people) >= first_person,
         node_time=np.concatenate([node_time[kept], np.full(people, NO_TIME, dtype=np.int64)]),
@@ -290,6 +272,49 @@ def instance_graph(
     by_id = {identity.id: identity for identity in identities}
     person = {identity.address: first_person + k for k, identity in enumerate(identities)}
     return _with_bonus(graph, dependencies, by_id, person)
+
+
+def _numbered(
+    plugins: Sequence[PluginGraph], aliases: list[str]
+) -> tuple[list[str], list[npt.NDArray[np.int64]], list[npt.NDArray[np.int64]], Any]:
+    """One numbering of the plugins' nodes, in order of first appearance (a node two plugins
+    share is one node: the later plugin's weight and time stand). Returns the nodes' names;
+    for each plugin, its nodes' numbers and the number of each address it names (−1: no
+    node); and each alias's node (−1: none)."""
+    single = len(plugins) == 1 and (
+        not len(plugins[0].node_index) or np.bincount(plugins[0].node_index).max() <= 1
+    )
+    if single:
+        # One graph, each address one node (as SourceCred writes them): no hashing needed.
+        plugin = plugins[0]
+        names = plugin.addresses.arrow().take(pa.array(plugin.node_index)).to_pylist()
+        local = np.full(len(plugin.addresses), -1, dtype=np.int64)
+        local[plugin.node_index] = np.arange(len(names), dtype=np.int64)
+        number = {name: k for k, name in enumerate(names)}
+        found = np.array([number.get(key, -1) for key in aliases], dtype=np.int64)
+        return names, [local[plugin.node_index]], [local], found
+    # Several graphs: one dictionary encoding of every address named anywhere — the nodes
+    # first, then what else the edges point to, then the aliases. Numbers from the node
+    # count on are no node.
+    listed = [plugin.addresses.arrow().take(pa.array(plugin.node_index)) for plugin in plugins]
+    named = [plugin.addresses.arrow() for plugin in plugins]
+    encoded = pc.dictionary_encode(
+        pa.concat_arrays([*listed, *named, pa.array(aliases, pa.large_string())])
+    )
+    numbers = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    node_count = sum(len(plugin.node_index) for plugin in plugins)
+    size = int(numbers[:node_count].max()) + 1 if node_count else 0
+    numbers[numbers >= size] = -1
+    bounds = np.cumsum(
+        [0] + [len(p.node_index) for p in plugins] + [len(p.addresses) for p in plugins]
+    )
+    parts = [numbers[a:b] for a, b in pairwise(bounds.tolist())]
+    return (
+        encoded.dictionary.slice(0, size).to_pylist(),
+        parts[: len(plugins)],
+        parts[len(plugins) :],
+        numbers[bounds[-1] :],
+    )
 
 
 def _joined(parts: list[Any], dtype: Any) -> Any:
