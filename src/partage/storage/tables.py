@@ -457,3 +457,240 @@ COUNTER_KINDS = (
     "epoch",
     "funding_call",
 )
+
+# -- governance (issue 5) -------------------------------------------------------------------
+
+# A decision body: the general assembly and the admins (one each, made on first use) and the
+# circles an admin creates with named members.
+governance_bodies = Table(
+    "governance_bodies",
+    metadata,
+    Column("organization_id", Id, primary_key=True),
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("kind", String(20), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("allows_blocks", Boolean, nullable=False),
+    Column("created_at", Stamp, nullable=False),
+    Column("created_by", BigInteger, nullable=True),
+    UniqueConstraint("organization_id", "name", name="uq_governance_bodies_org_name"),
+    ForeignKeyConstraint(["organization_id"], ["organizations.id"]),
+)
+
+governance_body_members = Table(
+    "governance_body_members",
+    metadata,
+    Column("organization_id", Id, primary_key=True),
+    Column("body_id", BigInteger, primary_key=True),
+    Column("member_id", BigInteger, primary_key=True),
+    ForeignKeyConstraint(
+        ["organization_id", "body_id"],
+        ["governance_bodies.organization_id", "governance_bodies.id"],
+    ),
+    ForeignKeyConstraint(
+        ["organization_id", "member_id"], ["members.organization_id", "members.id"]
+    ),
+)
+
+# A role with a holder, a domain and a term; ``ended_at`` is set when a decision ends it
+# (a term running out is read against the clock, not written).
+governance_roles = Table(
+    "governance_roles",
+    metadata,
+    Column("organization_id", Id, primary_key=True),
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("name", String(200), nullable=False),
+    Column("domain", Text, nullable=False),
+    Column("body_id", BigInteger, nullable=True),
+    Column("holder_id", BigInteger, nullable=False),
+    Column("since", Stamp, nullable=False),
+    Column("term_ends_at", Stamp, nullable=True),
+    Column("ended_at", Stamp, nullable=True),
+    Column("proposal_id", BigInteger, nullable=True),
+    Column("ended_by_proposal", BigInteger, nullable=True),
+    ForeignKeyConstraint(
+        ["organization_id", "holder_id"], ["members.organization_id", "members.id"]
+    ),
+)
+
+# A proposal as opened; its text and closing time change only by a consent amendment.
+# ``weights`` freezes the college weights at opening (JSON), ``action`` what passing does.
+proposals = Table(
+    "proposals",
+    metadata,
+    Column("organization_id", Id, primary_key=True),
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("body_id", BigInteger, nullable=False),
+    Column("author_id", BigInteger, nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("method", String(20), nullable=False),
+    Column("threshold", String(20), nullable=True),
+    Column("quorum", String(40), nullable=True),
+    Column("quorum_per_college", Boolean, nullable=False),
+    Column("secret", Boolean, nullable=False),
+    Column("blocks_allowed", Boolean, nullable=False),
+    Column("options", Text, nullable=False),
+    Column("weights", Text, nullable=True),
+    Column("opened_at", Stamp, nullable=False),
+    Column("closes_at", Stamp, nullable=False),
+    Column("window_seconds", BigInteger, nullable=True),
+    Column("decider_id", BigInteger, nullable=True),
+    Column("action", Text, nullable=True),
+    ForeignKeyConstraint(
+        ["organization_id", "body_id"],
+        ["governance_bodies.organization_id", "governance_bodies.id"],
+    ),
+    ForeignKeyConstraint(
+        ["organization_id", "author_id"], ["members.organization_id", "members.id"]
+    ),
+)
+
+# An open vote's current choice (or scores); each cast and change is also in the log.
+proposal_votes = Table(
+    "proposal_votes",
+    metadata,
+    Column("organization_id", Id, primary_key=True),
+    Column("proposal_id", BigInteger, primary_key=True),
+    Column("voter_id", BigInteger, primary_key=True),
+    Column("choice", String(20), nullable=True),
+    Column("scores", Text, nullable=True),
+    Column("cast_at", Stamp, nullable=False),
+    ForeignKeyConstraint(
+        ["organization_id", "proposal_id"], ["proposals.organization_id", "proposals.id"]
+    ),
+    ForeignKeyConstraint(
+        ["organization_id", "voter_id"], ["members.organization_id", "members.id"]
+    ),
+)
+
+# A secret vote keeps who took part (no choice, no time) and, apart, the counts per college:
+# nothing links a voter to a choice.
+proposal_participants = Table(
+    "proposal_participants",
+    metadata,
+    Column("organization_id", Id, primary_key=True),
+    Column("proposal_id", BigInteger, primary_key=True),
+    Column("member_id", BigInteger, primary_key=True),
+    ForeignKeyConstraint(
+        ["organization_id", "proposal_id"], ["proposals.organization_id", "proposals.id"]
+    ),
+)
+
+proposal_counts = Table(
+    "proposal_counts",
+    metadata,
+    Column("organization_id", Id, primary_key=True),
+    Column("proposal_id", BigInteger, primary_key=True),
+    Column("college", String(200), primary_key=True),
+    Column("choice", String(20), primary_key=True),
+    Column("count", BigInteger, nullable=False),
+    ForeignKeyConstraint(
+        ["organization_id", "proposal_id"], ["proposals.organization_id", "proposals.id"]
+    ),
+)
+
+proposal_objections = Table(
+    "proposal_objections",
+    metadata,
+    Column("organization_id", Id, primary_key=True),
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("proposal_id", BigInteger, nullable=False),
+    Column("objector_id", BigInteger, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("raised_at", Stamp, nullable=False),
+    Column("resolved_at", Stamp, nullable=True),
+    Column("resolution", String(20), nullable=True),
+    ForeignKeyConstraint(
+        ["organization_id", "proposal_id"], ["proposals.organization_id", "proposals.id"]
+    ),
+)
+
+proposal_advice = Table(
+    "proposal_advice",
+    metadata,
+    Column("organization_id", Id, primary_key=True),
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("proposal_id", BigInteger, nullable=False),
+    Column("member_id", BigInteger, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("given_at", Stamp, nullable=False),
+    ForeignKeyConstraint(
+        ["organization_id", "proposal_id"], ["proposals.organization_id", "proposals.id"]
+    ),
+)
+
+# How a proposal ended: written once at closing, never changed (the database refuses).
+proposal_outcomes = Table(
+    "proposal_outcomes",
+    metadata,
+    Column("organization_id", Id, primary_key=True),
+    Column("proposal_id", BigInteger, primary_key=True),
+    Column("outcome", String(20), nullable=False),
+    Column("result", String(40), nullable=False),
+    Column("turnout", String(40), nullable=False),
+    Column("chosen", String(200), nullable=True),
+    Column("tied", Text, nullable=False),
+    Column("decision_text", Text, nullable=False),
+    Column("decided_at", Stamp, nullable=False),
+    Column("closed_by", BigInteger, nullable=True),
+    Column("action_status", String(20), nullable=True),
+    Column("action_detail", Text, nullable=False),
+    Column("tally", Text, nullable=False),
+    ForeignKeyConstraint(
+        ["organization_id", "proposal_id"], ["proposals.organization_id", "proposals.id"]
+    ),
+)
+
+# The decision log: every proposal, vote (or secret participation), objection, amendment,
+# advice, outcome and action, in order. Append-only (the database refuses changes).
+governance_log = Table(
+    "governance_log",
+    metadata,
+    Column("organization_id", Id, primary_key=True),
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("proposal_id", BigInteger, nullable=True),
+    Column("kind", String(30), nullable=False),
+    Column("member_id", BigInteger, nullable=True),
+    Column("at", Stamp, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("data", Text, nullable=False),
+    ForeignKeyConstraint(["organization_id"], ["organizations.id"]),
+    Index("ix_governance_log_proposal", "organization_id", "proposal_id"),
+)
+
+# A member removed by a decision: their record and books stay, they can no longer act.
+member_removals = Table(
+    "member_removals",
+    metadata,
+    Column("organization_id", Id, primary_key=True),
+    Column("member_id", BigInteger, primary_key=True),
+    Column("removed_at", Stamp, nullable=False),
+    Column("proposal_id", BigInteger, nullable=False),
+    Column("previous_role", String(20), nullable=False),
+    ForeignKeyConstraint(
+        ["organization_id", "member_id"], ["members.organization_id", "members.id"]
+    ),
+)
+
+# Power from contribution (optional): within a college a member's vote weighs
+# min(1 + hours / hours_per_step, cap) when ``contribution_cap`` is set.
+governance_settings = Table(
+    "governance_settings",
+    metadata,
+    Column("organization_id", Id, primary_key=True),
+    Column("contribution_cap", String(40), nullable=True),
+    Column("hours_per_step", String(40), nullable=True),
+    Column("updated_at", Stamp, nullable=False),
+    Column("updated_by", BigInteger, nullable=False),
+    ForeignKeyConstraint(["organization_id"], ["organizations.id"]),
+)
+
+GOVERNANCE_COUNTER_KINDS = (
+    "governance_body",
+    "governance_role",
+    "proposal",
+    "proposal_objection",
+    "proposal_advice",
+    "governance_event",
+)
+COUNTER_KINDS = COUNTER_KINDS + GOVERNANCE_COUNTER_KINDS

@@ -17,6 +17,7 @@ from partage.storage.contributions_repo import ContributionRepository
 from partage.storage.cred_repo import CredRepository
 from partage.storage.distributions_repo import DistributionRepository
 from partage.storage.flows_repo import EpochRepository, FundingCallRepository
+from partage.storage.governance_repo import GovernanceRepository
 from partage.storage.ledger_repo import LedgerRepository
 from partage.storage.rounds_repo import RoundRepository
 from partage.storage.sourcecred_repo import SourceCredImportRepository
@@ -32,6 +33,7 @@ class UnitOfWork:
     epochs: EpochRepository
     funding_calls: FundingCallRepository
     sourcecred: SourceCredImportRepository
+    governance: GovernanceRepository
 
     def __init__(self, engine: Engine, *, readonly: bool = False) -> None:
         self.engine = engine
@@ -54,6 +56,7 @@ class UnitOfWork:
         self.funding_calls = FundingCallRepository(conn, self.community)
         self.sourcecred = SourceCredImportRepository(conn)
         self.cred = CredRepository(conn)
+        self.governance = GovernanceRepository(conn, self.community)
         return self
 
     def __exit__(
