@@ -456,6 +456,13 @@ COUNTER_KINDS = (
     "distribution",
     "epoch",
     "funding_call",
+    # governance (issue 5)
+    "governance_body",
+    "governance_role",
+    "proposal",
+    "proposal_objection",
+    "proposal_advice",
+    "governance_event",
 )
 
 # -- governance (issue 5) -------------------------------------------------------------------
@@ -684,13 +691,3 @@ governance_settings = Table(
     Column("updated_by", BigInteger, nullable=False),
     ForeignKeyConstraint(["organization_id"], ["organizations.id"]),
 )
-
-GOVERNANCE_COUNTER_KINDS = (
-    "governance_body",
-    "governance_role",
-    "proposal",
-    "proposal_objection",
-    "proposal_advice",
-    "governance_event",
-)
-COUNTER_KINDS = COUNTER_KINDS + GOVERNANCE_COUNTER_KINDS
