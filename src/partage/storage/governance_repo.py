@@ -4,6 +4,7 @@ decision log; and the few member changes a decision makes (college, weights, rem
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -530,7 +531,7 @@ class GovernanceRepository:
         text: str,
         proposal_id: int | None = None,
         member_id: int | None = None,
-        data: dict[str, object] | None = None,
+        data: Mapping[str, object] | None = None,
     ) -> int:
         event_id = self.community.next_id(org_id, "governance_event")
         self.conn.execute(
@@ -542,7 +543,7 @@ class GovernanceRepository:
                 member_id=member_id,
                 at=at,
                 text=text,
-                data=json.dumps(data or {}, sort_keys=True),
+                data=json.dumps(dict(data or {}), sort_keys=True),
             )
         )
         return event_id

@@ -22,6 +22,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Literal
 
 from partage.core.errors import InvalidInput
+from partage.core.governance.tally import (
+    SCIC_MAX_WEIGHT,
+    SCIC_MIN_COLLEGES,
+    SCIC_MIN_WEIGHT,
+    plain_decimal,
+)
 
 BodyKind = Literal["assembly", "admins", "circle"]
 ProposalMethod = Literal["vote", "college_vote", "consent", "advice", "score"]
@@ -308,3 +314,47 @@ def ended_reason(role: RoleRecord, now: datetime) -> str | None:
     if when is None:
         return None
     return "decision" if role.ended_at is not None and role.ended_at == when else "term"
+
+
+def check_weights(weights: dict[str, Decimal], *, scic: bool, field: str = "weights") -> None:
+    """College weights for a college vote: each above 0, summing to 100; for a SCIC at least
+    three colleges, each within 10–50 % (loi 47-1775, art. 19 octies)."""
+    if not weights:
+        raise InvalidInput(
+            "proposal.no_colleges",
+            "a college vote needs colleges with weights; this organization has none",
+            field=field,
+        )
+    if scic:
+        if len(weights) < SCIC_MIN_COLLEGES:
+            raise InvalidInput(
+                "proposal.scic_colleges",
+                f"a SCIC that votes by colleges has at least {SCIC_MIN_COLLEGES} of them "
+                f"(loi 47-1775, art. 19 octies); there are {len(weights)}",
+                field=field,
+            )
+        for name, weight in weights.items():
+            if not SCIC_MIN_WEIGHT <= weight <= SCIC_MAX_WEIGHT:
+                raise InvalidInput(
+                    "proposal.scic_weight",
+                    "in a SCIC each college weighs between 10 % and 50 % of the votes "
+                    f"(loi 47-1775, art. 19 octies); the college {name!r} weighs "
+                    f"{plain_decimal(weight)} %",
+                    field=field,
+                )
+    for name, weight in weights.items():
+        if weight <= 0:
+            raise InvalidInput(
+                "proposal.weight_range",
+                f"the weight of the college {name!r} is {plain_decimal(weight)}: a weight is "
+                "a percentage above 0",
+                field=field,
+            )
+    total = sum(weights.values(), Decimal(0))
+    if total != 100:
+        raise InvalidInput(
+            "proposal.weights_sum",
+            f"the college weights sum to {plain_decimal(total)}, not 100: "
+            + ", ".join(f"{n} {plain_decimal(w)}" for n, w in weights.items()),
+            field=field,
+        )
