@@ -13,6 +13,7 @@ from partage.cli import (
     cred_commands,
     distribution_commands,
     flow_commands,
+    governance_commands,
     import_commands,
     ledger_commands,
     org_commands,
@@ -62,6 +63,7 @@ app.add_typer(import_commands.imports, name="import")
 server_commands.register(app)
 simulate_commands.register(app)
 tally_commands.register(app)
+governance_commands.register(app)
 
 
 def run(
