@@ -27,9 +27,17 @@ NEW_COUNTERS = (
     "proposal_advice",
     "governance_event",
 )
+PG_FUNCTION = """
+CREATE OR REPLACE FUNCTION partage_governance_append_only() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION '% is append-only: a decision is recorded once, never rewritten',
+        TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
+END;
+$$ LANGUAGE plpgsql
+"""
 APPEND_ONLY = {
     "governance_log": "the decision log is append-only",
-    "proposal_outcomes": "the outcome of a proposal is recorded once and never changed",
+    "proposal_outcomes": "proposal outcomes are append-only: a decision is recorded once",
 }
 
 
@@ -318,10 +326,10 @@ def upgrade() -> None:
     dialect = op.get_bind().dialect.name
     for table, message in APPEND_ONLY.items():
         if dialect == "postgresql":
-            # partage_append_only() was created with the ledger's guards in 0001.
+            op.execute(PG_FUNCTION)
             op.execute(
                 f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-                "FOR EACH ROW EXECUTE FUNCTION partage_append_only()"
+                "FOR EACH ROW EXECUTE FUNCTION partage_governance_append_only()"
             )
         elif dialect == "sqlite":
             for action in ("UPDATE", "DELETE"):
@@ -339,6 +347,8 @@ def downgrade() -> None:
         elif dialect == "sqlite":
             for action in ("update", "delete"):
                 op.execute(f"DROP TRIGGER IF EXISTS {table}_no_{action}")
+    if dialect == "postgresql":
+        op.execute("DROP FUNCTION IF EXISTS partage_governance_append_only()")
     for kind in NEW_COUNTERS:
         op.execute(f"DELETE FROM counters WHERE kind = '{kind}'")
     op.drop_table("proposal_votes")
