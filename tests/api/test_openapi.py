@@ -39,6 +39,16 @@ def test_the_openapi_document_loads_and_lists_every_concept(client: TestClient) 
         "/api/orgs/{slug}/cred",
         "/api/orgs/{slug}/cred/weights",
         "/api/tally",
+        "/api/orgs/{slug}/bodies",
+        "/api/orgs/{slug}/roles",
+        "/api/orgs/{slug}/proposals",
+        "/api/orgs/{slug}/proposals/{proposal_id}",
+        "/api/orgs/{slug}/proposals/{proposal_id}/votes",
+        "/api/orgs/{slug}/proposals/{proposal_id}/objections",
+        "/api/orgs/{slug}/proposals/{proposal_id}/amendments",
+        "/api/orgs/{slug}/proposals/{proposal_id}/advice",
+        "/api/orgs/{slug}/proposals/{proposal_id}/close",
+        "/api/orgs/{slug}/decisions",
     ):
         assert path in paths, path
     schemas = document["components"]["schemas"]

@@ -12,6 +12,7 @@ from partage.api import (
     distributions,
     epochs,
     funding_calls,
+    governance,
     ledger,
     org_cred,
     organizations,
@@ -55,6 +56,7 @@ def install(app: FastAPI) -> None:
         tally,
         cred,
         org_cred,
+        governance,
     ):
         api.include_router(module.router)
     api.include_router(contributions.import_router)
