@@ -8,9 +8,9 @@ from typing import Any
 
 from partage.core import chart
 from partage.core.closing import Policy, UnspentRule
-from partage.core.errors import InvalidInput
+from partage.core.errors import Forbidden, InvalidInput
+from partage.services import contributions, ledger, organizations, rounds
 from partage.services import governance as gov
-from partage.services import ledger, organizations, rounds
 from partage.services.context import Actor
 from partage.services.public import public_reader
 from tests.conftest import Community
@@ -287,3 +287,63 @@ def test_the_public_page_shows_outcomes_but_no_ones_vote(community: Community) -
         [shown] = gov.public_decisions(u, actor=reader)
     assert shown.outcome is not None and shown.outcome.outcome == "passed"
     assert shown.votes == () and shown.events == ()
+
+
+def test_power_from_contribution_weighs_recorded_hours_within_a_college(
+    community: Community,
+) -> None:
+    c = community
+    with c.uow() as u:
+        contributions.record(
+            u,
+            actor=c.bruno,
+            activity="chantier",
+            occurred_on="2026-03-01",
+            hours="30",
+            now=c.clock(),
+        )
+    refused(
+        c,
+        Forbidden,
+        "role.not_admin",
+        lambda u: gov.set_contribution_power(u, actor=c.bruno, cap="3", now=c.clock()),
+    )
+    refused(
+        c,
+        InvalidInput,
+        "power.cap_range",
+        lambda u: gov.set_contribution_power(u, actor=c.admin, cap="0.5", now=c.clock()),
+    )
+    with c.uow() as u:
+        power = gov.set_contribution_power(u, actor=c.admin, cap="3", now=c.clock())
+    assert power == gov.ContributionPower("3", "10")
+    c.clock.advance(hours=1)
+    pid = propose(c, c.bruno, title="Agrandir l'atelier")
+    # Hours recorded once the proposal is open do not count: power is not bought mid-vote.
+    with c.uow() as u:
+        contributions.record(
+            u,
+            actor=c.chloe,
+            activity="chantier",
+            occurred_on="2026-03-02",
+            hours="50",
+            now=c.clock(),
+        )
+    cast(c, c.bruno, pid, "agree")
+    cast(c, c.chloe, pid, "disagree")
+    cast(c, c.dario, pid, "disagree")
+    c.clock.advance(days=3)
+    done = close(c, pid)
+    assert done.proposal.contribution_power == gov.ContributionPower("3", "10")
+    assert done.outcome is not None
+    # Bruno: 1 + 30 / 10 = 4, capped at 3; Chloé and Dario 1 each: 3 / 5 agree.
+    assert (done.outcome.outcome, done.outcome.result) == ("passed", "0.600000")
+
+    with c.uow() as u:
+        assert gov.set_contribution_power(u, actor=c.admin, cap=None, now=c.clock()) is None
+    again = propose(c, c.bruno, title="Sans pondération")
+    for who, choice in ((c.bruno, "agree"), (c.chloe, "disagree"), (c.dario, "disagree")):
+        cast(c, who, again, choice)
+    c.clock.advance(days=3)
+    plain = close(c, again)
+    assert plain.outcome is not None and plain.outcome.result == "0.333333"

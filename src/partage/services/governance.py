@@ -59,6 +59,7 @@ from partage.core.governance.tally import (
     plain_decimal,
     tally,
 )
+from partage.core.governance.weighted import check_power, contribution_weight, weighted_tally
 from partage.core.roles import Role, require_admin, require_participant
 from partage.services import governance_actions
 from partage.services.context import Actor, UnitOfWork
@@ -68,6 +69,7 @@ __all__ = [
     "AdviceView",
     "Body",
     "CollegeCount",
+    "ContributionPower",
     "DecisionLogEntry",
     "ObjectionView",
     "OutcomeView",
@@ -79,6 +81,7 @@ __all__ = [
     "bodies",
     "close_due",
     "close_proposal",
+    "contribution_power",
     "create_circle",
     "decide",
     "decision_log",
@@ -88,6 +91,7 @@ __all__ = [
     "public_decisions",
     "raise_objection",
     "roles",
+    "set_contribution_power",
     "view_proposal",
     "vote",
     "withdraw_objection",
@@ -237,6 +241,17 @@ class Proposal:
     window: timedelta | None
     decider_id: int | None
     action: ActionView | None
+    # Power from contribution as set when it opened (open votes and college votes only).
+    contribution_power: ContributionPower | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ContributionPower:
+    """Within a college a member's vote weighs ``min(1 + hours / hours_per_step, cap)``, from
+    the hours their contributions recorded before the proposal opened. Decimals as text."""
+
+    cap: str
+    hours_per_step: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -418,6 +433,9 @@ def _proposal_value(p: ProposalRecord) -> Proposal:
         window=p.window,
         decider_id=p.decider_id,
         action=_action_view(p.action),
+        contribution_power=ContributionPower(plain_decimal(p.power[0]), plain_decimal(p.power[1]))
+        if p.power
+        else None,
     )
 
 
@@ -740,6 +758,13 @@ def open_proposal(
             )
         checked_action = governance_actions.check(uow, actor, action, now=now)
     _ensure_bodies(uow, actor, now)
+    cap, step = uow.governance.settings(org_id)
+    # Power from contribution weighs named votes only: a secret ballot has no voter to weigh.
+    power = (
+        (cap, step or Decimal(10))
+        if cap is not None and checked.method in _VOTING and not checked.secret
+        else None
+    )
     proposal_id = uow.governance.add_proposal(
         org_id,
         body_id=body.id,
@@ -753,6 +778,7 @@ def open_proposal(
         closes_at=closes_at,
         decider_id=decider if checked.method == "advice" else None,
         action=action_rules.as_mapping(checked_action) if checked_action else None,
+        power=power,
     )
     if checked.secret:
         uow.governance.prepare_counts(
@@ -1340,18 +1366,28 @@ def _tally(
     named = [
         Objection(str(i), standing=i in standing) for i in sorted(took_part - (voted - standing))
     ]
-    return tally(
-        Rules(
-            p.method,  # type: ignore[arg-type]  # vote, college_vote or consent here
-            threshold=p.threshold,  # type: ignore[arg-type]  # checked when opened
-            quorum=p.quorum,
-            quorum_per_college=p.quorum_per_college and p.method == "college_vote",
-            blocks=p.blocks_allowed,
-        ),
-        colleges,
-        votes,
-        named if p.method == "consent" else (),
+    counted = Rules(
+        p.method,  # type: ignore[arg-type]  # vote, college_vote or consent here
+        threshold=p.threshold,  # type: ignore[arg-type]  # checked when opened
+        quorum=p.quorum,
+        quorum_per_college=p.quorum_per_college and p.method == "college_vote",
+        blocks=p.blocks_allowed,
     )
+    if p.power is not None:
+        cap, step = p.power
+        hours = uow.governance.hours_recorded(org_id, before=p.opened_at)
+        return weighted_tally(
+            counted,
+            colleges,
+            votes,
+            {
+                v.voter: contribution_weight(
+                    hours.get(int(v.voter), Decimal(0)), hours_per_step=step, cap=cap
+                )
+                for v in votes
+            },
+        )
+    return tally(counted, colleges, votes, named if p.method == "consent" else ())
 
 
 def _record(
@@ -1461,6 +1497,66 @@ def _record(
             text=f"the action was not applied: {detail}",
             data={"action": p.action, "reason": detail},
         )
+
+
+# -- power from contribution ----------------------------------------------------------------
+
+
+def contribution_power(uow: UnitOfWork, *, actor: Actor) -> ContributionPower | None:
+    """The organization's power from contribution, or None when votes count one per member."""
+    cap, step = uow.governance.settings(actor.org_id)
+    if cap is None:
+        return None
+    return ContributionPower(plain_decimal(cap), plain_decimal(step or Decimal(10)))
+
+
+def set_contribution_power(
+    uow: UnitOfWork,
+    *,
+    actor: Actor,
+    cap: str | None,
+    now: datetime,
+    hours_per_step: str = "10",
+) -> ContributionPower | None:
+    """An admin turns power from contribution on (a cap ≥ 1, the hours that add one base
+    weight) or off (``cap`` None). Proposals opened afterwards use it; running ones keep theirs."""
+    require_admin(actor.role)
+    if cap is None:
+        uow.governance.set_settings(
+            actor.org_id, cap=None, hours_per_step=None, by=actor.member.id, now=now
+        )
+        text = "power from contribution turned off: one member, one vote within a college"
+    else:
+        multiple = _decimal(cap, "cap")
+        step = _decimal(hours_per_step, "hours_per_step")
+        check_power(multiple, step)
+        uow.governance.set_settings(
+            actor.org_id, cap=multiple, hours_per_step=step, by=actor.member.id, now=now
+        )
+        text = (
+            f"power from contribution: within a college a vote weighs 1 + hours / "
+            f"{plain_decimal(step)}, at most {plain_decimal(multiple)}"
+        )
+    uow.governance.log(
+        actor.org_id,
+        kind="contribution_power_set",
+        at=now,
+        member_id=actor.member.id,
+        text=text,
+        data={"cap": cap, "hours_per_step": hours_per_step if cap is not None else None},
+    )
+    uow.commit()
+    return contribution_power(uow, actor=actor)
+
+
+def _decimal(value: str, field: str) -> Decimal:
+    try:
+        number = Decimal(str(value).strip())
+    except ArithmeticError:
+        number = Decimal("NaN")
+    if not number.is_finite():
+        raise InvalidInput("power.not_a_number", f"{field} must be a number, not {value!r}", field)
+    return number
 
 
 # -- the record -----------------------------------------------------------------------------

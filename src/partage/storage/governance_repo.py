@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import Connection, Row, delete, insert, select, update
+from sqlalchemy import Connection, Row, delete, func, insert, select, update
 
 from partage.core.governance.proposals import (
     AdviceRecord,
@@ -49,6 +49,9 @@ def _proposal(row: Row[tuple[object, ...]]) -> ProposalRecord:
         window=timedelta(seconds=m["window_seconds"]) if m["window_seconds"] else None,
         decider_id=m["decider_id"],
         action=json.loads(m["action"]) if m["action"] else None,
+        power=(Decimal(power["cap"]), Decimal(power["hours_per_step"]))
+        if (power := json.loads(m["contribution_power"] or "null"))
+        else None,
     )
 
 
@@ -224,6 +227,7 @@ class GovernanceRepository:
         closes_at: datetime,
         decider_id: int | None,
         action: dict[str, object] | None,
+        power: tuple[Decimal, Decimal] | None = None,
     ) -> int:
         proposal_id = self.community.next_id(org_id, "proposal")
         self.conn.execute(
@@ -249,6 +253,11 @@ class GovernanceRepository:
                 window_seconds=int(rules.window.total_seconds()) if rules.window else None,
                 decider_id=decider_id,
                 action=json.dumps(action) if action is not None else None,
+                contribution_power=json.dumps(
+                    {"cap": str(power[0]), "hours_per_step": str(power[1])}
+                )
+                if power is not None
+                else None,
             )
         )
         return proposal_id
@@ -619,6 +628,20 @@ class GovernanceRepository:
         )
 
     # -- power from contribution ----------------------------------------------------------
+    def hours_recorded(self, org_id: int, *, before: datetime) -> dict[int, Decimal]:
+        """Each member's recorded hours, from contributions recorded before ``before``."""
+        total = func.sum(t.contributions.c.hours_hundredths)
+        rows = self.conn.execute(
+            select(t.contributions.c.member_id, total)
+            .where(
+                t.contributions.c.organization_id == org_id,
+                t.contributions.c.recorded_at < before,
+                t.contributions.c.hours_hundredths.is_not(None),
+            )
+            .group_by(t.contributions.c.member_id)
+        ).all()
+        return {int(r[0]): Decimal(int(r[1] or 0)) / 100 for r in rows}
+
     def settings(self, org_id: int) -> tuple[Decimal | None, Decimal | None]:
         row = self.conn.execute(
             select(t.governance_settings).where(t.governance_settings.c.organization_id == org_id)

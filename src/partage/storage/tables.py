@@ -543,6 +543,8 @@ proposals = Table(
     Column("window_seconds", BigInteger, nullable=True),
     Column("decider_id", BigInteger, nullable=True),
     Column("action", Text, nullable=True),
+    # Power from contribution as set when the proposal opened (JSON: cap, hours_per_step).
+    Column("contribution_power", Text, nullable=True),
     ForeignKeyConstraint(
         ["organization_id", "body_id"],
         ["governance_bodies.organization_id", "governance_bodies.id"],

@@ -104,6 +104,8 @@ class ProposalRecord:
     window: timedelta | None
     decider_id: int | None
     action: dict[str, object] | None
+    # Power from contribution, frozen at opening: (cap, hours_per_step), or None.
+    power: tuple[Decimal, Decimal] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -184,6 +184,7 @@ def upgrade() -> None:
         sa.Column("window_seconds", sa.BigInteger(), nullable=True),
         sa.Column("decider_id", sa.BigInteger(), nullable=True),
         sa.Column("action", sa.Text(), nullable=True),
+        sa.Column("contribution_power", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(
             ["organization_id", "author_id"],
             ["members.organization_id", "members.id"],
