@@ -12,9 +12,10 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from partage.services import ledger, rounds
+from partage.services import governance, ledger, rounds
 from partage.services.context import Actor, UnitOfWork
 from partage.services.public import public_reader
+from partage.web import governance as governance_pages
 from partage.web.gauge import round_gauge
 from partage.web.i18n import Formatter
 from partage.web.labels import RESOLUTION_TEXT, STATUS_TEXT, claim_row, redirect_label
@@ -71,6 +72,14 @@ def public_context(request: Request, uow: UnitOfWork, actor: Actor) -> dict[str,
         "redirect_label": lambda target: redirect_label(target, names, _),
         "check": ledger.check(uow, actor=actor),
         "payout_member": payout_member,
+        # Decisions and their outcomes, never who voted what: the public reader sees counts.
+        "decisions": governance.public_decisions(uow, actor=actor),
+        "method_name": governance_pages.METHOD_NAME,
+        "outcome_name": governance_pages.OUTCOME_NAME,
+        "why": lambda view: governance_pages.why(view, request),
+        "action_text": lambda action: governance_pages.action_text(
+            action, names, request, actor.organization.currency
+        ),
     }
 
 

@@ -24,6 +24,7 @@ from partage.web import (
     distributions,
     epochs,
     funding,
+    governance,
     i18n,
     ledger,
     orgs,
@@ -67,6 +68,7 @@ def install(app: FastAPI, *, secret_key: str, secure_cookies: bool) -> None:
         epochs,
         funding,
         ledger,
+        governance,
         public,
     ):
         app.include_router(module.router)
