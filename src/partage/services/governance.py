@@ -26,9 +26,8 @@ Every step is appended to the decision log, which the database keeps append-only
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from collections.abc import Mapping
+from datetime import datetime
 from decimal import Decimal
 from fractions import Fraction
 
@@ -37,32 +36,47 @@ from partage.core.community import LegalForm, Member, check_name
 from partage.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from partage.core.governance import actions as action_rules
 from partage.core.governance import proposals as rules
-from partage.core.governance.document import as_json, decimal_text, score_json
 from partage.core.governance.proposals import (
-    ADMINS,
-    ASSEMBLY,
-    BodyRecord,
-    OutcomeRecord,
     ProposalRecord,
     RoleRecord,
 )
-from partage.core.governance.score import Ballot, score
 from partage.core.governance.tally import (
     CHOICES,
     CONSENT_CHOICES,
-    College,
-    Counts,
-    Objection,
-    Rules,
-    Tally,
-    Vote,
     plain_decimal,
-    tally,
 )
-from partage.core.governance.weighted import check_power, contribution_weight, weighted_tally
+from partage.core.governance.weighted import check_power
 from partage.core.roles import Role, require_admin, require_participant
 from partage.services import governance_actions
+from partage.services import governance_closing as closing
 from partage.services.context import Actor, UnitOfWork
+from partage.services.governance_views import (
+    VOTING,
+    ActionView,
+    AdviceView,
+    Body,
+    CollegeCount,
+    ContributionPower,
+    DecisionLogEntry,
+    ObjectionView,
+    OutcomeView,
+    Proposal,
+    ProposalView,
+    RoleView,
+    VoteView,
+    body_view,
+    ensure_bodies,
+    find_body,
+    find_proposal,
+    log_view,
+    member_map,
+    member_name,
+    proposal_view,
+    require_in_body,
+    require_open,
+    reread,
+    stored_bodies,
+)
 
 __all__ = [
     "ActionView",
@@ -97,488 +111,13 @@ __all__ = [
     "withdraw_objection",
 ]
 
-
-# -- what entry points show -----------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Body:
-    """A decision body. ``kind`` is ``assembly``, ``admins`` or ``circle``.
-
-    ``member_ids`` are those who may open proposals and vote there now: for the assembly every
-    member who is not an observer, for the admins the admins, for a circle its named members.
-    """
-
-    id: int
-    kind: str
-    name: str
-    allows_blocks: bool
-    member_ids: tuple[int, ...]
-    created_at: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class RoleView:
-    """A role with a holder, a domain and a term; ``active`` is read against ``now``.
-
-    ``ended_reason`` is ``term`` (the term ran out), ``decision`` (ended by a proposal) or
-    None while it runs.
-    """
-
-    id: int
-    name: str
-    domain: str
-    body_id: int | None
-    holder_id: int
-    holder_name: str
-    since: datetime
-    term_ends_at: datetime | None
-    ended_at: datetime | None
-    ended_reason: str | None
-    active: bool
-    proposal_id: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class VoteView:
-    """An open vote: who chose what (``choice`` for a vote, ``scores`` for a score)."""
-
-    voter_id: int
-    voter_name: str
-    choice: str | None
-    scores: dict[str, int] | None
-    cast_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class CollegeCount:
-    """A secret vote's counts in one college (``college`` is "" when the body has none)."""
-
-    college: str
-    agree: int
-    disagree: int
-    abstain: int
-    block: int
-
-
-@dataclass(frozen=True, slots=True)
-class ObjectionView:
-    """A consent objection; ``resolution`` is ``withdrawn`` or ``amended`` once resolved."""
-
-    id: int
-    objector_id: int
-    objector_name: str
-    reason: str
-    raised_at: datetime
-    resolved_at: datetime | None
-    resolution: str | None
-
-    @property
-    def standing(self) -> bool:
-        return self.resolved_at is None
-
-
-@dataclass(frozen=True, slots=True)
-class AdviceView:
-    id: int
-    member_id: int
-    member_name: str
-    text: str
-    given_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class ActionView:
-    """What a proposal does when it passes: ``kind`` and its parameters, and a sentence."""
-
-    kind: str
-    params: dict[str, object]
-    summary: str
-
-
-@dataclass(frozen=True, slots=True)
-class OutcomeView:
-    """How a proposal ended, as recorded (append-only) at closing.
-
-    ``outcome`` is ``passed``, ``rejected``, ``no_quorum`` or ``blocked``; a score ends
-    ``passed`` when one option is ``chosen`` and ``rejected`` on a tie or no score (``chosen``
-    and ``tied`` say which). ``result`` and ``turnout`` are decimals in [0, 1] (text).
-    ``action_status`` is ``applied``, ``failed`` (``action_detail`` says why) or None when
-    the proposal carried no action or did not pass. ``tally`` is the count as a document.
-    """
-
-    outcome: str
-    result: str
-    turnout: str
-    chosen: str | None
-    tied: tuple[str, ...]
-    decision_text: str
-    decided_at: datetime
-    closed_by: int | None
-    action_status: str | None
-    action_detail: str
-    tally: dict[str, object]
-
-
-@dataclass(frozen=True, slots=True)
-class Proposal:
-    """A proposal as opened (and amended). ``window`` is a consent's objection window."""
-
-    id: int
-    body_id: int
-    author_id: int
-    title: str
-    text: str
-    method: str
-    threshold: str | None
-    quorum: str | None
-    quorum_per_college: bool
-    secret: bool
-    blocks_allowed: bool
-    options: tuple[str, ...]
-    opened_at: datetime
-    closes_at: datetime
-    window: timedelta | None
-    decider_id: int | None
-    action: ActionView | None
-    # Power from contribution as set when it opened (open votes and college votes only).
-    contribution_power: ContributionPower | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ContributionPower:
-    """Within a college a member's vote weighs ``min(1 + hours / hours_per_step, cap)``, from
-    the hours their contributions recorded before the proposal opened. Decimals as text."""
-
-    cap: str
-    hours_per_step: str
-
-
-@dataclass(frozen=True, slots=True)
-class ProposalView:
-    """A proposal with what was said and cast on it, as ``actor`` may see it at ``now``.
-
-    ``status``: ``open`` (votes, objections or advice taken), ``due`` (the closing time
-    passed, the count not yet recorded — anyone may close it; an advice proposal waits for
-    its decider) or ``closed`` (``outcome`` is set). ``votes`` is empty for a secret vote,
-    whose ``counts`` are shown once closed; ``voters`` is how many took part.
-    """
-
-    proposal: Proposal
-    body: Body
-    author_name: str
-    decider_name: str | None
-    status: str
-    votes: tuple[VoteView, ...]
-    counts: tuple[CollegeCount, ...]
-    voters: int
-    voted: bool
-    my_choice: str | None
-    objections: tuple[ObjectionView, ...]
-    advice: tuple[AdviceView, ...]
-    outcome: OutcomeView | None
-    can_vote: bool = False
-    events: tuple[DecisionLogEntry, ...] = field(default=())
-
-
-@dataclass(frozen=True, slots=True)
-class DecisionLogEntry:
-    """One step of the decision log, in order.
-
-    ``kind``: proposal_opened, vote_cast, vote_changed, secret_vote_cast, objection_raised,
-    objection_withdrawn, proposal_amended, advice_given, proposal_closed, action_applied,
-    action_failed, circle_created, role_filled, role_ended. ``text`` says it in English;
-    ``data`` carries the details an entry point may show in its own words.
-    """
-
-    id: int
-    at: datetime
-    kind: str
-    proposal_id: int | None
-    member_id: int | None
-    member_name: str | None
-    text: str
-    data: dict[str, object]
-
-
-# -- reading what is stored -----------------------------------------------------------------
-
-# Until an organization's first governance step, its two standing bodies are shown as they
-# will be made (the counter gives them these numbers first).
-_DEFAULT_BODIES = (
-    BodyRecord(1, "assembly", ASSEMBLY, False, None),
-    BodyRecord(2, "admins", ADMINS, True, None),
-)
-_VOTING = ("vote", "college_vote")
-
-
-def _stored_bodies(uow: UnitOfWork, org_id: int) -> list[BodyRecord]:
-    return uow.governance.bodies(org_id) or list(_DEFAULT_BODIES)
-
-
-def _ensure_bodies(uow: UnitOfWork, actor: Actor, now: datetime) -> None:
-    """The assembly and the admins exist from an organization's first governance step."""
-    if uow.governance.bodies(actor.org_id):
-        return
-    for body in _DEFAULT_BODIES:
-        uow.governance.add_body(
-            actor.org_id,
-            kind=body.kind,
-            name=body.name,
-            allows_blocks=body.allows_blocks,
-            member_ids=(),
-            by=None,
-            now=now,
-        )
-
-
-def _member_map(uow: UnitOfWork, org_id: int) -> dict[int, Member]:
-    return {m.id: m for m in uow.community.members(org_id)}
-
-
-def _body_member_ids(body: BodyRecord, members: Mapping[int, Member]) -> tuple[int, ...]:
-    """Who acts in ``body`` now: observers (and removed members, who are observers) never."""
-    if body.kind == "assembly":
-        return tuple(i for i, m in members.items() if m.role is not Role.OBSERVER)
-    if body.kind == "admins":
-        return tuple(i for i, m in members.items() if m.role is Role.ADMIN)
-    return tuple(
-        i for i in body.member_ids if i in members and members[i].role is not Role.OBSERVER
-    )
-
-
-def _body_view(body: BodyRecord, members: Mapping[int, Member]) -> Body:
-    return Body(
-        id=body.id,
-        kind=body.kind,
-        name=body.name,
-        allows_blocks=body.allows_blocks,
-        member_ids=_body_member_ids(body, members),
-        created_at=body.created_at,
-    )
-
-
-def _body(uow: UnitOfWork, actor: Actor, body_id: int) -> BodyRecord:
-    found = next((b for b in _stored_bodies(uow, actor.org_id) if b.id == body_id), None)
-    if found is None:
-        raise NotFound("body.not_found", f"no decision body #{body_id}", field="body")
-    return found
-
-
-def _proposal(
-    uow: UnitOfWork, actor: Actor, proposal_id: int, *, lock: bool = False
-) -> ProposalRecord:
-    found = uow.governance.proposal(actor.org_id, proposal_id, lock=lock)
-    if found is None:
-        raise NotFound("proposal.not_found", f"no proposal #{proposal_id}", field="proposal")
-    return found
-
-
-def _in_body(
-    actor: Actor, body: BodyRecord, members: Mapping[int, Member], doing: str
-) -> tuple[int, ...]:
-    require_participant(actor.role)
-    ids = _body_member_ids(body, members)
-    if actor.member.id not in ids:
-        raise Forbidden(
-            "body.not_member",
-            f"only members of the body '{body.name}' can {doing}",
-            field="body",
-        )
-    return ids
-
-
-def _open_for(
-    uow: UnitOfWork, actor: Actor, proposal: ProposalRecord, now: datetime, doing: str
-) -> None:
-    if uow.governance.outcome(actor.org_id, proposal.id) is not None or now >= proposal.closes_at:
-        raise InvalidInput(
-            "proposal.closed",
-            f"proposal #{proposal.id} closed at {proposal.closes_at:%Y-%m-%d %H:%M} UTC: "
-            f"it is too late to {doing}",
-            field="proposal",
-        )
-
-
-def _name(members: Mapping[int, Member], member_id: int | None) -> str | None:
-    if member_id is None:
-        return None
-    member = members.get(member_id)
-    return member.name if member else f"#{member_id}"
-
-
-def _action_view(raw: Mapping[str, object] | None) -> ActionView | None:
-    if raw is None:
-        return None
-    action = action_rules.parse(raw)
-    return ActionView(action.kind, dict(action.params), action_rules.summary(action))
-
-
-def _proposal_value(p: ProposalRecord) -> Proposal:
-    return Proposal(
-        id=p.id,
-        body_id=p.body_id,
-        author_id=p.author_id,
-        title=p.title,
-        text=p.text,
-        method=p.method,
-        threshold=p.threshold,
-        quorum=plain_decimal(p.quorum) if p.quorum is not None else None,
-        quorum_per_college=p.quorum_per_college,
-        secret=p.secret,
-        blocks_allowed=p.blocks_allowed,
-        options=p.options,
-        opened_at=p.opened_at,
-        closes_at=p.closes_at,
-        window=p.window,
-        decider_id=p.decider_id,
-        action=_action_view(p.action),
-        contribution_power=ContributionPower(plain_decimal(p.power[0]), plain_decimal(p.power[1]))
-        if p.power
-        else None,
-    )
-
-
-def _outcome_view(o: OutcomeRecord) -> OutcomeView:
-    return OutcomeView(
-        outcome=o.outcome,
-        result=o.result,
-        turnout=o.turnout,
-        chosen=o.chosen,
-        tied=o.tied,
-        decision_text=o.decision_text,
-        decided_at=o.decided_at,
-        closed_by=o.closed_by,
-        action_status=o.action_status,
-        action_detail=o.action_detail,
-        tally=o.tally,
-    )
-
-
-def _log_view(
-    uow: UnitOfWork, actor: Actor, members: Mapping[int, Member], *, proposal_id: int | None
-) -> tuple[DecisionLogEntry, ...]:
-    return tuple(
-        DecisionLogEntry(
-            id=e.id,
-            at=e.at,
-            kind=e.kind,
-            proposal_id=e.proposal_id,
-            member_id=e.member_id,
-            member_name=_name(members, e.member_id),
-            text=e.text,
-            data=e.data,
-        )
-        for e in uow.governance.entries(actor.org_id, proposal_id=proposal_id)
-    )
-
-
-def _view(
-    uow: UnitOfWork,
-    actor: Actor,
-    p: ProposalRecord,
-    now: datetime,
-    *,
-    members: Mapping[int, Member] | None = None,
-    with_events: bool = True,
-    public: bool = False,
-) -> ProposalView:
-    org_id = actor.org_id
-    members = members if members is not None else _member_map(uow, org_id)
-    body = _body(uow, actor, p.body_id)
-    outcome = uow.governance.outcome(org_id, p.id)
-    status = rules.status(p, closed=outcome is not None, now=now)
-    votes: tuple[VoteView, ...] = ()
-    counts: tuple[CollegeCount, ...] = ()
-    my_choice: str | None = None
-    if p.secret:
-        voted_ids = uow.governance.participants(org_id, p.id)
-        # The counts are shown once the vote is closed: a running count would tell those who
-        # watch it change what each voter chose.
-        if outcome is not None:
-            counts = tuple(
-                CollegeCount(
-                    college=name,
-                    agree=c.get("agree", 0),
-                    disagree=c.get("disagree", 0),
-                    abstain=c.get("abstain", 0),
-                    block=c.get("block", 0),
-                )
-                for name, c in sorted(uow.governance.counts(org_id, p.id).items())
-            )
-    else:
-        records = uow.governance.votes(org_id, p.id)
-        voted_ids = {v.voter_id for v in records}
-        if not public:
-            votes = tuple(
-                VoteView(
-                    voter_id=v.voter_id,
-                    voter_name=_name(members, v.voter_id) or "",
-                    choice=v.choice,
-                    scores=v.scores,
-                    cast_at=v.cast_at,
-                )
-                for v in records
-            )
-        mine = next((v for v in records if v.voter_id == actor.member.id), None)
-        my_choice = mine.choice if mine else None
-    body_ids = _body_member_ids(body, members)
-    return ProposalView(
-        proposal=_proposal_value(p),
-        body=_body_view(body, members),
-        author_name=_name(members, p.author_id) or "",
-        decider_name=_name(members, p.decider_id),
-        status=status,
-        votes=votes,
-        counts=counts,
-        voters=len(voted_ids),
-        voted=actor.member.id in voted_ids,
-        my_choice=my_choice,
-        objections=tuple(
-            ObjectionView(
-                id=o.id,
-                objector_id=o.objector_id,
-                objector_name=_name(members, o.objector_id) or "",
-                reason=o.reason,
-                raised_at=o.raised_at,
-                resolved_at=o.resolved_at,
-                resolution=o.resolution,
-            )
-            for o in uow.governance.objections(org_id, p.id)
-        ),
-        advice=tuple(
-            AdviceView(
-                id=a.id,
-                member_id=a.member_id,
-                member_name=_name(members, a.member_id) or "",
-                text=a.text,
-                given_at=a.given_at,
-            )
-            for a in uow.governance.advice(org_id, p.id)
-        ),
-        outcome=_outcome_view(outcome) if outcome else None,
-        can_vote=status == "open"
-        and p.method != "advice"
-        and actor.role is not Role.OBSERVER
-        and actor.member.id in body_ids
-        and not (p.secret and actor.member.id in voted_ids),
-        events=_log_view(uow, actor, members, proposal_id=p.id)
-        if with_events and not public
-        else (),
-    )
-
-
-def _reread(uow: UnitOfWork, actor: Actor, proposal_id: int, now: datetime) -> ProposalView:
-    return _view(uow, actor, _proposal(uow, actor, proposal_id), now)
-
-
 # -- bodies and roles -----------------------------------------------------------------------
 
 
 def bodies(uow: UnitOfWork, *, actor: Actor) -> list[Body]:
     """The organization's bodies: the assembly, the admins, then its circles by number."""
-    members = _member_map(uow, actor.org_id)
-    return [_body_view(b, members) for b in _stored_bodies(uow, actor.org_id)]
+    members = member_map(uow, actor.org_id)
+    return [body_view(b, members) for b in stored_bodies(uow, actor.org_id)]
 
 
 def create_circle(
@@ -593,11 +132,11 @@ def create_circle(
     """An admin creates a circle with named members (no observer); logged."""
     require_admin(actor.role)
     clean = check_name(name, field="name")
-    _ensure_bodies(uow, actor, now)
+    ensure_bodies(uow, actor, now)
     taken = {b.name.lower() for b in uow.governance.bodies(actor.org_id)}
     if clean.lower() in taken:
         raise Conflict("body.duplicate", f"a body named '{clean}' exists", field="name")
-    members = _member_map(uow, actor.org_id)
+    members = member_map(uow, actor.org_id)
     chosen = tuple(sorted(set(member_ids)))
     if not chosen:
         raise InvalidInput("body.no_members", "a circle needs at least one member", "members")
@@ -629,7 +168,7 @@ def create_circle(
         data={"body_id": body_id, "name": clean, "member_ids": list(chosen)},
     )
     uow.commit()
-    return _body_view(_body(uow, actor, body_id), members)
+    return body_view(find_body(uow, actor, body_id), members)
 
 
 def _role_view(role: RoleRecord, members: Mapping[int, Member], now: datetime) -> RoleView:
@@ -639,7 +178,7 @@ def _role_view(role: RoleRecord, members: Mapping[int, Member], now: datetime) -
         domain=role.domain,
         body_id=role.body_id,
         holder_id=role.holder_id,
-        holder_name=_name(members, role.holder_id) or "",
+        holder_name=member_name(members, role.holder_id) or "",
         since=role.since,
         term_ends_at=role.term_ends_at,
         ended_at=rules.ended_at(role, now),
@@ -653,7 +192,7 @@ def roles(
     uow: UnitOfWork, *, actor: Actor, now: datetime, active_only: bool = False
 ) -> list[RoleView]:
     """Who holds what and since when; a role whose term ended before ``now`` shows ended."""
-    members = _member_map(uow, actor.org_id)
+    members = member_map(uow, actor.org_id)
     views = [_role_view(r, members, now) for r in uow.governance.roles(actor.org_id)]
     return [v for v in views if v.active] if active_only else views
 
@@ -702,9 +241,9 @@ def open_proposal(
     """
     require_participant(actor.role)
     org_id = actor.org_id
-    body = _body(uow, actor, body_id)
-    members = _member_map(uow, org_id)
-    body_ids = _in_body(actor, body, members, "open a proposal there")
+    body = find_body(uow, actor, body_id)
+    members = member_map(uow, org_id)
+    body_ids = require_in_body(actor, body, members, "open a proposal there")
     clean_title = check_name(title, field="title")
     clean_body = clean_text(text, field="text")
     checked = rules.check_rules(
@@ -757,12 +296,12 @@ def open_proposal(
                 field="action",
             )
         checked_action = governance_actions.check(uow, actor, action, now=now)
-    _ensure_bodies(uow, actor, now)
+    ensure_bodies(uow, actor, now)
     cap, step = uow.governance.settings(org_id)
     # Power from contribution weighs named votes only: a secret ballot has no voter to weigh.
     power = (
         (cap, step or Decimal(10))
-        if cap is not None and checked.method in _VOTING and not checked.secret
+        if cap is not None and checked.method in VOTING and not checked.secret
         else None
     )
     proposal_id = uow.governance.add_proposal(
@@ -772,7 +311,7 @@ def open_proposal(
         title=clean_title,
         text=clean_body,
         rules=checked,
-        blocks_allowed=body.allows_blocks and checked.method in _VOTING,
+        blocks_allowed=body.allows_blocks and checked.method in VOTING,
         weights=weights if checked.method == "college_vote" else None,
         opened_at=now,
         closes_at=closes_at,
@@ -806,7 +345,7 @@ def open_proposal(
         },
     )
     uow.commit()
-    return _reread(uow, actor, proposal_id, now)
+    return reread(uow, actor, proposal_id, now)
 
 
 def proposals(
@@ -817,9 +356,9 @@ def proposals(
         raise InvalidInput(
             "proposal.bad_status", "status is one of open, due, closed", field="status"
         )
-    members = _member_map(uow, actor.org_id)
+    members = member_map(uow, actor.org_id)
     views = [
-        _view(uow, actor, p, now, members=members, with_events=False)
+        proposal_view(uow, actor, p, now, members=members, with_events=False)
         for p in uow.governance.proposals(actor.org_id)
     ]
     return [v for v in views if status is None or v.status == status]
@@ -829,7 +368,7 @@ def view_proposal(
     uow: UnitOfWork, *, actor: Actor, proposal_id: int, now: datetime
 ) -> ProposalView:
     """One proposal with its votes (or counts), objections, advice, outcome and log."""
-    return _view(uow, actor, _proposal(uow, actor, proposal_id), now)
+    return proposal_view(uow, actor, find_proposal(uow, actor, proposal_id), now)
 
 
 def vote(
@@ -849,10 +388,10 @@ def vote(
     """
     require_participant(actor.role)
     org_id = actor.org_id
-    p = _proposal(uow, actor, proposal_id, lock=True)
-    members = _member_map(uow, org_id)
-    _in_body(actor, _body(uow, actor, p.body_id), members, "vote on its proposals")
-    _open_for(uow, actor, p, now, "vote")
+    p = find_proposal(uow, actor, proposal_id, lock=True)
+    members = member_map(uow, org_id)
+    require_in_body(actor, find_body(uow, actor, p.body_id), members, "vote on its proposals")
+    require_open(uow, actor, p, now, "vote")
     me = actor.member.id
     if p.method == "advice":
         raise InvalidInput(
@@ -926,7 +465,7 @@ def vote(
             | ({"previous": earlier.choice, "previous_scores": earlier.scores} if earlier else {}),
         )
     uow.commit()
-    return _reread(uow, actor, p.id, now)
+    return reread(uow, actor, p.id, now)
 
 
 def _said(choice: str | None, scores: Mapping[str, int] | None) -> str:
@@ -1025,16 +564,16 @@ def raise_objection(
         data={"objection_id": objection_id, "reason": clean},
     )
     uow.commit()
-    return _reread(uow, actor, p.id, now)
+    return reread(uow, actor, p.id, now)
 
 
 def _consent(
     uow: UnitOfWork, actor: Actor, proposal_id: int, now: datetime, doing: str
 ) -> ProposalRecord:
     require_participant(actor.role)
-    p = _proposal(uow, actor, proposal_id, lock=True)
-    _in_body(actor, _body(uow, actor, p.body_id), _member_map(uow, actor.org_id), doing)
-    _open_for(uow, actor, p, now, doing)
+    p = find_proposal(uow, actor, proposal_id, lock=True)
+    require_in_body(actor, find_body(uow, actor, p.body_id), member_map(uow, actor.org_id), doing)
+    require_open(uow, actor, p, now, doing)
     if p.method != "consent":
         raise InvalidInput(
             "objection.not_consent",
@@ -1081,7 +620,7 @@ def withdraw_objection(
         data={"objection_id": objection_id},
     )
     uow.commit()
-    return _reread(uow, actor, p.id, now)
+    return reread(uow, actor, p.id, now)
 
 
 def amend_proposal(
@@ -1132,7 +671,7 @@ def amend_proposal(
         },
     )
     uow.commit()
-    return _reread(uow, actor, p.id, now)
+    return reread(uow, actor, p.id, now)
 
 
 def give_advice(
@@ -1140,14 +679,14 @@ def give_advice(
 ) -> ProposalView:
     """Anyone in the organization but an observer gives advice on an open advice proposal."""
     require_participant(actor.role)
-    p = _proposal(uow, actor, proposal_id, lock=True)
+    p = find_proposal(uow, actor, proposal_id, lock=True)
     if p.method != "advice":
         raise InvalidInput(
             "advice.not_advice",
             f"only an advice proposal takes advice; this one is decided by {p.method}",
             field="proposal",
         )
-    _open_for(uow, actor, p, now, "give advice")
+    require_open(uow, actor, p, now, "give advice")
     clean = clean_text(text, field="advice")
     advice_id = uow.governance.add_advice(
         actor.org_id, p.id, member_id=actor.member.id, text=clean, now=now
@@ -1162,7 +701,7 @@ def give_advice(
         data={"advice_id": advice_id, "text": clean},
     )
     uow.commit()
-    return _reread(uow, actor, p.id, now)
+    return reread(uow, actor, p.id, now)
 
 
 def decide(
@@ -1177,7 +716,7 @@ def decide(
     """The decider of an advice proposal decides, after the advice window, with a text;
     adopting applies its action like a passing outcome."""
     require_participant(actor.role)
-    p = _proposal(uow, actor, proposal_id, lock=True)
+    p = find_proposal(uow, actor, proposal_id, lock=True)
     if p.method != "advice":
         raise InvalidInput(
             "decision.not_advice",
@@ -1187,10 +726,10 @@ def decide(
     if uow.governance.outcome(actor.org_id, p.id) is not None:
         raise Conflict("proposal.closed", f"proposal #{p.id} is already decided", "proposal")
     if p.decider_id != actor.member.id:
-        members = _member_map(uow, actor.org_id)
+        members = member_map(uow, actor.org_id)
         raise Forbidden(
             "decision.not_decider",
-            f"only {_name(members, p.decider_id)} decides this proposal",
+            f"only {member_name(members, p.decider_id)} decides this proposal",
             field="proposal",
         )
     if now < p.closes_at:
@@ -1201,11 +740,11 @@ def decide(
         )
     clean = clean_text(text, field="decision")
     advisers = len({a.member_id for a in uow.governance.advice(actor.org_id, p.id)})
-    members = _member_map(uow, actor.org_id)
+    members = member_map(uow, actor.org_id)
     eligible = sum(1 for m in members.values() if m.role is not Role.OBSERVER)
     turnout = Fraction(advisers, eligible) if eligible else Fraction(0)
     outcome = "passed" if adopt else "rejected"
-    _record(
+    closing.record(
         uow,
         actor,
         p,
@@ -1219,7 +758,7 @@ def decide(
         document={"outcome": outcome, "method": "advice", "advisers": advisers},
     )
     uow.commit()
-    return _reread(uow, actor, p.id, now)
+    return reread(uow, actor, p.id, now)
 
 
 # -- closing --------------------------------------------------------------------------------
@@ -1231,10 +770,10 @@ def close_proposal(
     """Count a vote, college vote, consent or score after its closing time (any member, not
     an observer): the outcome is recorded append-only and a passing action applied."""
     require_participant(actor.role)
-    p = _proposal(uow, actor, proposal_id, lock=True)
-    _close(uow, actor, p, now)
+    p = find_proposal(uow, actor, proposal_id, lock=True)
+    closing.close(uow, actor, p, now)
     uow.commit()
-    return _reread(uow, actor, p.id, now)
+    return reread(uow, actor, p.id, now)
 
 
 def close_due(uow: UnitOfWork, *, actor: Actor, now: datetime) -> list[int]:
@@ -1246,257 +785,12 @@ def close_due(uow: UnitOfWork, *, actor: Actor, now: datetime) -> list[int]:
     for p in sorted(uow.governance.proposals(actor.org_id), key=lambda p: p.id):
         if p.id in outcomes or p.method == "advice" or now < p.closes_at:
             continue
-        locked = _proposal(uow, actor, p.id, lock=True)
+        locked = find_proposal(uow, actor, p.id, lock=True)
         if uow.governance.outcome(actor.org_id, p.id) is None:
-            _close(uow, actor, locked, now)
+            closing.close(uow, actor, locked, now)
             closed.append(p.id)
     uow.commit()
     return closed
-
-
-def _close(uow: UnitOfWork, actor: Actor, p: ProposalRecord, now: datetime) -> None:
-    if uow.governance.outcome(actor.org_id, p.id) is not None:
-        raise Conflict("proposal.closed", f"proposal #{p.id} is already closed", "proposal")
-    if p.method == "advice":
-        raise InvalidInput(
-            "proposal.advice_decides",
-            "an advice proposal is not counted: its decider decides",
-            field="proposal",
-        )
-    if now < p.closes_at:
-        raise InvalidInput(
-            "proposal.not_due",
-            f"proposal #{p.id} closes at {p.closes_at:%Y-%m-%d %H:%M} UTC; it can be counted "
-            "after that",
-            field="proposal",
-        )
-    members = _member_map(uow, actor.org_id)
-    body_ids = _body_member_ids(_body(uow, actor, p.body_id), members)
-    if p.method == "score":
-        done_score = score(
-            Rules("score", quorum=p.quorum),
-            [College("", members=tuple(str(i) for i in body_ids))],
-            p.options,
-            [
-                Ballot(str(v.voter_id), v.scores or {})
-                for v in uow.governance.votes(actor.org_id, p.id)
-                if v.voter_id in body_ids
-            ],
-        )
-        outcome = {"chosen": "passed", "tie": "rejected", "rejected": "rejected"}.get(
-            done_score.outcome, done_score.outcome
-        )
-        _record(
-            uow,
-            actor,
-            p,
-            now,
-            outcome=outcome,
-            result=done_score.result,
-            turnout=done_score.turnout,
-            chosen=done_score.chosen,
-            tied=done_score.tied,
-            decision_text="",
-            document=score_json(done_score),
-        )
-        return
-    done = _tally(uow, actor, p, members, body_ids)
-    _record(
-        uow,
-        actor,
-        p,
-        now,
-        outcome=done.outcome,
-        result=done.result,
-        turnout=done.turnout,
-        chosen=None,
-        tied=(),
-        decision_text="",
-        document=as_json(done),
-    )
-
-
-def _tally(
-    uow: UnitOfWork,
-    actor: Actor,
-    p: ProposalRecord,
-    members: Mapping[int, Member],
-    body_ids: Sequence[int],
-) -> Tally:
-    """Count the proposal with the core tally, over the body's members at closing."""
-    org_id = actor.org_id
-    counts = uow.governance.counts(org_id, p.id) if p.secret else {}
-    groups: dict[str, list[int]]
-    if p.method == "college_vote":
-        assert p.weights is not None
-        names = {c.id: c.name for c in uow.community.colleges(org_id)}
-        groups = {name: [] for name in p.weights}
-        for i in body_ids:
-            home = names.get(members[i].college_id or 0)
-            if home in groups:
-                groups[home].append(i)
-    else:
-        groups = {"": list(body_ids)}
-    colleges = []
-    for name, ids in groups.items():
-        weight = p.weights[name] if p.weights is not None else None
-        if p.secret:
-            c = counts.get(name, {})
-            # A college emptied since the vote opened still counts what its members cast.
-            cast = Counts(**{k: c.get(k, 0) for k in CHOICES})
-            colleges.append(
-                College(name, size=max(len(ids), cast.voters, 1), weight=weight, counts=cast)
-            )
-        elif ids:
-            colleges.append(College(name, members=tuple(str(i) for i in ids), weight=weight))
-        else:
-            colleges.append(College(name, size=1, weight=weight, counts=Counts()))
-    in_body = set(body_ids)
-    objections = uow.governance.objections(org_id, p.id)
-    standing = {o.objector_id for o in objections if o.resolved_at is None} & in_body
-    votes = [
-        Vote(str(v.voter_id), v.choice or "")
-        for v in ([] if p.secret else uow.governance.votes(org_id, p.id))
-        # Votes of those who left the body since are not counted; a consent given before
-        # objecting gives way to the objection.
-        if v.voter_id in in_body and v.voter_id not in standing
-    ]
-    voted = {int(v.voter) for v in votes}
-    took_part = {o.objector_id for o in objections} & in_body
-    named = [
-        Objection(str(i), standing=i in standing) for i in sorted(took_part - (voted - standing))
-    ]
-    counted = Rules(
-        p.method,  # type: ignore[arg-type]  # vote, college_vote or consent here
-        threshold=p.threshold,  # type: ignore[arg-type]  # checked when opened
-        quorum=p.quorum,
-        quorum_per_college=p.quorum_per_college and p.method == "college_vote",
-        blocks=p.blocks_allowed,
-    )
-    if p.power is not None:
-        cap, step = p.power
-        hours = uow.governance.hours_recorded(org_id, before=p.opened_at)
-        return weighted_tally(
-            counted,
-            colleges,
-            votes,
-            {
-                v.voter: contribution_weight(
-                    hours.get(int(v.voter), Decimal(0)), hours_per_step=step, cap=cap
-                )
-                for v in votes
-            },
-        )
-    return tally(counted, colleges, votes, named if p.method == "consent" else ())
-
-
-def _record(
-    uow: UnitOfWork,
-    actor: Actor,
-    p: ProposalRecord,
-    now: datetime,
-    *,
-    outcome: str,
-    result: Fraction,
-    turnout: Fraction,
-    chosen: str | None,
-    tied: tuple[str, ...],
-    decision_text: str,
-    document: dict[str, object],
-) -> None:
-    """Record the outcome, then apply a passing action in the same transaction (or record
-    why it no longer applies), and log both."""
-    org_id = actor.org_id
-    status: str | None = None
-    detail = ""
-    made: dict[str, object] = {}
-    action = None
-    if p.action is not None and outcome == "passed":
-        try:
-            action = governance_actions.check(uow, actor, p.action, now=now)
-        except InvalidInput as refused:
-            status, detail = "failed", refused.message
-        else:
-            status = "applied"
-    uow.governance.add_outcome(
-        org_id,
-        OutcomeRecord(
-            proposal_id=p.id,
-            outcome=outcome,
-            result=decimal_text(result),
-            turnout=decimal_text(turnout),
-            chosen=chosen,
-            tied=tied,
-            decision_text=decision_text,
-            decided_at=now,
-            closed_by=actor.member.id,
-            action_status=status,
-            action_detail=detail,
-            tally=document,
-        ),
-    )
-    said = f"'{p.title}' {outcome}"
-    if p.method == "advice":
-        said = (
-            f"{actor.member.name} decided '{p.title}': "
-            + ("adopted" if outcome == "passed" else "not adopted")
-            + f" — {decision_text}"
-        )
-    elif chosen:
-        said += f": '{chosen}' chosen"
-    elif tied:
-        said += ": tie between " + ", ".join(tied)
-    else:
-        said += f" (result {decimal_text(result)}, turnout {decimal_text(turnout)})"
-    uow.governance.log(
-        org_id,
-        kind="proposal_closed",
-        at=now,
-        proposal_id=p.id,
-        member_id=actor.member.id,
-        text=said,
-        data={"outcome": outcome, "tally": document, "decision": decision_text},
-    )
-    if action is not None:
-        made = governance_actions.apply(
-            uow, actor, action, author_id=p.author_id, proposal_id=p.id, now=now
-        )
-        uow.governance.log(
-            org_id,
-            kind="action_applied",
-            at=now,
-            proposal_id=p.id,
-            text=f"applied: {action_rules.summary(action)}",
-            data={"action": action_rules.as_mapping(action), **made},
-        )
-        if action.kind == "fill_role":
-            uow.governance.log(
-                org_id,
-                kind="role_filled",
-                at=now,
-                proposal_id=p.id,
-                member_id=action.get_int("holder_id"),
-                text=action_rules.summary(action),
-                data=dict(made),
-            )
-        elif action.kind == "end_role":
-            uow.governance.log(
-                org_id,
-                kind="role_ended",
-                at=now,
-                proposal_id=p.id,
-                text=action_rules.summary(action),
-                data={"role_id": action.get_int("role_id")},
-            )
-    elif status == "failed":
-        uow.governance.log(
-            org_id,
-            kind="action_failed",
-            at=now,
-            proposal_id=p.id,
-            text=f"the action was not applied: {detail}",
-            data={"action": p.action, "reason": detail},
-        )
 
 
 # -- power from contribution ----------------------------------------------------------------
@@ -1567,9 +861,9 @@ def decision_log(
 ) -> list[DecisionLogEntry]:
     """The decision log in order, whole or of one proposal."""
     if proposal_id is not None:
-        _proposal(uow, actor, proposal_id)
-    members = _member_map(uow, actor.org_id)
-    return list(_log_view(uow, actor, members, proposal_id=proposal_id))
+        find_proposal(uow, actor, proposal_id)
+    members = member_map(uow, actor.org_id)
+    return list(log_view(uow, actor, members, proposal_id=proposal_id))
 
 
 def public_decisions(uow: UnitOfWork, *, actor: Actor) -> list[ProposalView]:
@@ -1577,10 +871,10 @@ def public_decisions(uow: UnitOfWork, *, actor: Actor) -> list[ProposalView]:
     no vote of anyone is shown, only counts and outcomes)."""
     if not actor.organization.public_page:
         raise NotFound("organization.not_found", "no such organization", field="organization")
-    members = _member_map(uow, actor.org_id)
+    members = member_map(uow, actor.org_id)
     outcomes = uow.governance.outcomes(actor.org_id)
     return [
-        _view(uow, actor, p, p.closes_at, members=members, with_events=False, public=True)
+        proposal_view(uow, actor, p, p.closes_at, members=members, with_events=False, public=True)
         for p in uow.governance.proposals(actor.org_id)
         if p.id in outcomes
     ]
