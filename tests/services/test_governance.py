@@ -563,3 +563,104 @@ def test_a_score_chooses_the_best_mean(community: Community) -> None:
     assert closed.outcome.outcome == "passed"
     options: Any = closed.outcome.tally["options"]
     assert options["Nantes"]["score"] == "3.333333"
+
+
+def test_the_assembly_and_the_admins_exist_from_the_start(community: Community) -> None:
+    c = community
+    with c.uow(readonly=True) as u:
+        shown = gov.bodies(u, actor=c.observer)
+    assert [(b.id, b.kind, b.allows_blocks) for b in shown] == [
+        (1, "assembly", False),
+        (2, "admins", True),
+    ]
+    everyone = {a.member.id for a in (c.admin, c.bruno, c.chloe, c.dario)}
+    assert set(shown[0].member_ids) == everyone  # the observer sits in no body
+    assert shown[1].member_ids == (c.admin.member.id,)
+    assert rows(c)["governance_bodies"] == []  # reading wrote nothing
+    refused(
+        c,
+        Forbidden,
+        "role.not_admin",
+        lambda u: gov.create_circle(
+            u, actor=c.bruno, name="Cercle", member_ids=(c.bruno.member.id,), now=c.clock()
+        ),
+    )
+    refused(
+        c,
+        InvalidInput,
+        "body.observer",
+        lambda u: gov.create_circle(
+            u, actor=c.admin, name="Cercle", member_ids=(c.observer.member.id,), now=c.clock()
+        ),
+    )
+
+
+def test_a_proposal_is_due_after_its_closing_time_until_counted_and_a_quorum_counts(
+    community: Community,
+) -> None:
+    c = community
+    pid = propose(c, c.bruno, quorum="0.75", days=1)
+    cast(c, c.bruno, pid, "agree")
+    cast(c, c.chloe, pid, "agree")
+    with c.uow(readonly=True) as u:
+        assert [p.status for p in gov.proposals(u, actor=c.dario, now=c.clock())] == ["open"]
+    c.clock.advance(days=1)
+    with c.uow(readonly=True) as u:
+        assert [
+            p.proposal.id for p in gov.proposals(u, actor=c.dario, now=c.clock(), status="due")
+        ] == [pid]
+        assert gov.proposals(u, actor=c.dario, now=c.clock(), status="closed") == []
+    refused(
+        c,
+        Forbidden,
+        "role.observer",
+        lambda u: gov.close_proposal(u, actor=c.observer, proposal_id=pid, now=c.clock()),
+    )
+    closed = close(c, pid, c.dario)
+    assert closed.outcome is not None
+    # 2 of the 4 members took part: below three quarters, nothing was decided.
+    assert (closed.outcome.outcome, closed.outcome.turnout) == ("no_quorum", "0.500000")
+
+
+def test_only_the_author_amends_and_only_a_consent_takes_objections(community: Community) -> None:
+    c = community
+    consent = propose(c, c.bruno, method="consent")
+    voted = propose(c, c.bruno)
+    refused(
+        c,
+        Forbidden,
+        "proposal.not_author",
+        lambda u: gov.amend_proposal(
+            u, actor=c.chloe, proposal_id=consent, text="autre", now=c.clock()
+        ),
+    )
+    refused(
+        c,
+        InvalidInput,
+        "objection.own_proposal",
+        lambda u: gov.raise_objection(
+            u, actor=c.bruno, proposal_id=consent, reason="r", now=c.clock()
+        ),
+    )
+    refused(
+        c,
+        InvalidInput,
+        "objection.not_consent",
+        lambda u: gov.raise_objection(
+            u, actor=c.chloe, proposal_id=voted, reason="r", now=c.clock()
+        ),
+    )
+    refused(
+        c,
+        InvalidInput,
+        "reason.required",
+        lambda u: gov.raise_objection(
+            u, actor=c.chloe, proposal_id=consent, reason="  ", now=c.clock()
+        ),
+    )
+    refused(
+        c,
+        InvalidInput,
+        "vote.bad_choice",
+        lambda u: gov.vote(u, actor=c.chloe, proposal_id=consent, now=c.clock(), choice="disagree"),
+    )
