@@ -88,7 +88,7 @@ def test_a_consent_proposal_opened_objected_amended_and_passed_through_the_pages
         "opened the proposal: Ouvrir nos comptes",
         "objected: Et les noms des membres ?",
         "amended the proposal; the objections are resolved and the window restarts: sans courriels",
-        "counted the proposal: Passed",
+        "The proposal closed: Passed",
         "The decision took effect: Turn the public page on",
     ):
         assert said in log, said

@@ -26,7 +26,7 @@ from partage.core.errors import DomainError, InvalidInput
 from partage.core.roles import Role
 from partage.services import governance
 from partage.services.context import Actor, UnitOfWork
-from partage.services.governance import ActionView, DecisionLogEntry, ProposalView
+from partage.services.governance import ActionView, Body, DecisionLogEntry, ProposalView
 from partage.web import forms
 from partage.web.actions import act_on_form, codes
 from partage.web.i18n import N_, Formatter
@@ -119,7 +119,8 @@ LOG_TEXT = {
         "amended the proposal; the objections are resolved and the window restarts"
     ),
     "advice_given": N_("gave advice"),
-    "proposal_closed": N_("counted the proposal"),
+    "proposal_closed": N_("The proposal closed"),
+    "proposal_decided": N_("decided"),
     "action_applied": N_("The decision took effect"),
     "action_failed": N_("The decision could not take effect"),
     "circle_created": N_("created a circle"),
@@ -308,8 +309,11 @@ def log_line(
 ) -> str:
     """A log entry in the reader's words, with what it carries worth reading."""
     _ = gettext(request)
-    what = _(LOG_TEXT[entry.kind]) if entry.kind in LOG_TEXT else entry.text
     d = entry.data
+    kind = (
+        "proposal_decided" if entry.kind == "proposal_closed" and d.get("decision") else entry.kind
+    )
+    what = _(LOG_TEXT[kind]) if kind in LOG_TEXT else entry.text
     detail = ""
     if entry.kind == "proposal_opened":
         detail = str(d.get("title", ""))
@@ -340,7 +344,26 @@ def log_line(
         detail = str(d.get("reason", ""))
     elif entry.kind == "circle_created":
         detail = str(d.get("name", ""))
-    return f"{what}: {detail}" if detail else what
+    return _("%(what)s: %(detail)s") % {"what": what, "detail": detail} if detail else what
+
+
+# Entries said without a name: what the rules did, not a member (a count is the same whoever
+# asked for it, and a page read may be what recorded it).
+IMPERSONAL = {"proposal_closed", "action_applied", "action_failed", "role_filled", "role_ended"}
+
+
+def log_who(entry: DecisionLogEntry) -> str:
+    """The member a log entry names first, or "" for what the rules did."""
+    if entry.kind == "proposal_closed" and entry.data.get("decision"):
+        return entry.member_name or ""  # an advice decided: the decider's act
+    return "" if entry.kind in IMPERSONAL else entry.member_name or ""
+
+
+def body_name(body: Body, request: Request) -> str:
+    """The assembly and the admins in the reader's words; a circle by its own name."""
+    if body.kind in ("assembly", "admins"):
+        return gettext(request)(BODY_KIND[body.kind])
+    return body.name
 
 
 def _frame(request: Request, uow: UnitOfWork, actor: Actor, tab: str) -> dict[str, Any]:
@@ -361,6 +384,8 @@ def _frame(request: Request, uow: UnitOfWork, actor: Actor, tab: str) -> dict[st
         "action_text": lambda action: action_text(action, names, request, currency),
         "why": lambda view: why(view, request),
         "log_line": lambda entry: log_line(entry, request, names, currency),
+        "log_who": log_who,
+        "body_name": lambda body: body_name(body, request),
     }
 
 

@@ -1,0 +1,163 @@
+"""A consent proposal that turns the public page on, in a real headless Chromium, in French and
+in English: opened in the form, objected to, amended, passed once the fake clock passes its
+closing time, the setting changed, and the decision log saying why. Screenshots are kept in
+``test-artifacts/screenshots/governance-*.png`` for review."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.conftest import PASSWORD, Community, FakeClock
+from tests.web.conftest import CHROMIUM, serve, shoot
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
+]
+
+ORG = "/o/tiers-lieux"
+TEXT = {
+    "fr": {
+        "signed_in": "Vous êtes connecté·e.",
+        "opened": "Votre proposition est ouverte.",
+        "consent": "Elle est adoptée à l’heure de clôture si aucune opposition ne tient encore.",
+        "if": "Si elle est adoptée : Activer la page publique",
+        "objected": "Votre opposition est enregistrée",
+        "standing": "Maintenue",
+        "amended": "Levée par une modification",
+        "passed": "Adoptée",
+        "why": "Aucune opposition ne tenait à l’heure de clôture.",
+        "applied": "Appliquée",
+        "public_on": "Elle est active :",
+        "log": [
+            "a ouvert la proposition : Ouvrir nos comptes",
+            "a modifié la proposition ; les oppositions sont levées et le délai repart : "
+            "les courriels restent privés",
+            "La proposition est close : Adoptée",
+            "La décision a pris effet : Activer la page publique",
+        ],
+        "public": "Ouvrir nos comptes au public",
+    },
+    "en": {
+        "signed_in": "You are signed in.",
+        "opened": "Your proposal is open.",
+        "consent": "It passes at the closing time unless an objection still stands.",
+        "if": "If it passes: Turn the public page on",
+        "objected": "Your objection is recorded",
+        "standing": "Standing",
+        "amended": "Resolved by an amendment",
+        "passed": "Passed",
+        "why": "No objection stood at the closing time.",
+        "applied": "Applied",
+        "public_on": "It is on:",
+        "log": [
+            "opened the proposal: Ouvrir nos comptes",
+            "amended the proposal; the objections are resolved and the window restarts: "
+            "les courriels restent privés",
+            "The proposal closed: Passed",
+            "The decision took effect: Turn the public page on",
+        ],
+        "public": "Ouvrir nos comptes au public",
+    },
+}
+
+
+@pytest.fixture
+def live_url(db_url: str, clock: FakeClock, community: Community) -> Iterator[str]:
+    with serve(db_url, clock) as url:
+        yield url
+
+
+def signed_in(browser: object, base: str, lang: str, who: str) -> object:
+    context = browser.new_context(  # type: ignore[attr-defined]
+        base_url=base, viewport={"width": 1100, "height": 900}, locale=lang
+    )
+    page = context.new_page()
+    page.goto(f"/signin?lang={lang}")
+    page.fill('input[name="email"]', f"{who}@tiers-lieux.example")
+    page.fill('input[name="password"]', PASSWORD)
+    page.click('form[action="/signin"] button[type="submit"]')
+    assert TEXT[lang]["signed_in"] in page.text_content("main")
+    return page
+
+
+def text(page: object, selector: str = "main") -> str:
+    found = page.text_content(selector)  # type: ignore[attr-defined]
+    assert isinstance(found, str)
+    return " ".join(found.split())
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_consent_proposal_changes_a_setting_after_an_objection_and_an_amendment(
+    chromium: object, live_url: str, community: Community, lang: str
+) -> None:
+    c, t = community, TEXT[lang]
+
+    bruno = signed_in(chromium, live_url, lang, "bruno")
+    bruno.goto(f"{ORG}/proposals")  # type: ignore[attr-defined]
+    bruno.click(f'nav.orgnav a[href="{ORG}/proposals"]')  # type: ignore[attr-defined]
+    form = f'form[action="{ORG}/proposals"]'
+    bruno.fill(f'{form} input[name="title"]', t["public"])  # type: ignore[attr-defined]
+    bruno.fill(  # type: ignore[attr-defined]
+        f'{form} textarea[name="text"]',
+        "Publions nos budgets et nos comptes sur une page publique.",
+    )
+    bruno.fill(f'{form} input[name="days"]', "3")  # type: ignore[attr-defined]
+    bruno.select_option(f'{form} select[name="action"]', "public_on")  # type: ignore[attr-defined]
+    shoot(bruno, f"governance-{lang}-new-proposal")
+    bruno.click(f"{form} button[type=submit]")  # type: ignore[attr-defined]
+    assert t["opened"] in text(bruno)
+    assert t["consent"] in text(bruno)
+    assert t["if"] in text(bruno, ".action-box")
+    url = bruno.url.removeprefix(live_url)  # type: ignore[attr-defined]
+
+    chloe = signed_in(chromium, live_url, lang, "chloé")
+    chloe.goto(url)  # type: ignore[attr-defined]
+    chloe.fill(f'form[action="{url}/object"] textarea[name="reason"]', "Et les courriels ?")  # type: ignore[attr-defined]
+    chloe.click(f'form[action="{url}/object"] button[type="submit"]')  # type: ignore[attr-defined]
+    assert t["objected"] in text(chloe)
+    assert t["standing"] in text(chloe, "ul.objections")
+    shoot(chloe, f"governance-{lang}-objected")
+
+    c.clock.advance(days=1)
+    bruno.goto(url)  # type: ignore[attr-defined]
+    amend = f'form[action="{url}/amend"]'
+    bruno.fill(  # type: ignore[attr-defined]
+        f"{amend} textarea[name=text]",
+        "Publions nos budgets et nos comptes, sans les courriels des membres.",
+    )
+    bruno.fill(f"{amend} input[name=note]", "les courriels restent privés")  # type: ignore[attr-defined]
+    bruno.click(f"{amend} button[type=submit]")  # type: ignore[attr-defined]
+    assert t["amended"] in text(bruno, "ul.objections")
+    shoot(bruno, f"governance-{lang}-amended")
+
+    c.clock.advance(days=3, hours=1)
+    aicha = signed_in(chromium, live_url, lang, "aicha")
+    aicha.goto(f"{ORG}/proposals")  # type: ignore[attr-defined]
+    assert t["passed"] in text(aicha, "table.proposals")
+    shoot(aicha, f"governance-{lang}-proposals")
+    aicha.goto(url)  # type: ignore[attr-defined]
+    assert t["passed"] in text(aicha, ".state")
+    assert t["why"] in text(aicha, "#outcome + p, section.outcome")
+    assert t["applied"] in text(aicha, ".action-box")
+    shoot(aicha, f"governance-{lang}-passed")
+
+    aicha.goto(f"{ORG}/settings")  # type: ignore[attr-defined]
+    assert t["public_on"] in text(aicha)
+    aicha.goto(f"{ORG}/decisions")  # type: ignore[attr-defined]
+    log = text(aicha, "ol.log")
+    for said in t["log"]:
+        assert said in log, said
+    shoot(aicha, f"governance-{lang}-log")
+    aicha.goto(f"{ORG}/governance")  # type: ignore[attr-defined]
+    shoot(aicha, f"governance-{lang}-bodies")
+
+    outsider = chromium.new_context(base_url=live_url, locale=lang).new_page()  # type: ignore[attr-defined]
+    outsider.goto(f"/p/tiers-lieux?lang={lang}")
+    assert t["public"] in text(outsider, "#decisions + div")
+    shoot(outsider, f"governance-{lang}-public")
+
+    for page in (bruno, chloe, aicha, outsider):
+        page.context.close()  # type: ignore[attr-defined]
