@@ -210,6 +210,8 @@ def test_bodies_and_roles_show_who_holds_what_until_when(
     assert "Trésorière" in page and "la caisse" in page
     assert f'href="{ORG}/proposals/{pid}"' in page
     assert "General assembly" in page
+    assert f'name="members" value="{c.chloe.member.id}"' in page
+    assert f'name="members" value="{c.observer.member.id}"' not in page  # observers sit nowhere
     created = visitor.post(
         f"{ORG}/governance/circles", {"name": "Cuisine", "members": [str(c.bruno.member.id)]}
     )

@@ -24,7 +24,7 @@ from starlette.datastructures import FormData
 from partage.core.currency import Currency
 from partage.core.errors import DomainError, InvalidInput
 from partage.core.roles import Role
-from partage.services import governance
+from partage.services import governance, organizations
 from partage.services.context import Actor, UnitOfWork
 from partage.services.governance import ActionView, Body, DecisionLogEntry, ProposalView
 from partage.web import forms
@@ -760,13 +760,17 @@ def show_governance(
         actor = actor_of(request, uow, slug)
         bodies = governance.bodies(uow, actor=actor)
         roles = governance.roles(uow, actor=actor, now=now)
+        members = organizations.members(uow, actor=actor)
         context = _frame(request, uow, actor, "governance")
     context.update(
         {
             "bodies": bodies,
             "active_roles": [r for r in roles if r.active],
             "past_roles": [r for r in roles if not r.active],
-            "candidates": [(mid, name) for mid, name in context["names"].items()],
+            # Observers cannot sit in a circle: they are not offered.
+            "candidates": [
+                (v.member.id, v.member.name) for v in members if v.member.role is not Role.OBSERVER
+            ],
         }
     )
     if error is not None:
