@@ -6,9 +6,11 @@ closing time, the setting changed, and the decision log saying why. Screenshots 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 
+from partage.services import governance
 from tests.conftest import PASSWORD, Community, FakeClock
 from tests.web.conftest import CHROMIUM, serve, shoot
 
@@ -39,6 +41,7 @@ TEXT = {
             "La décision a pris effet : Activer la page publique",
         ],
         "public": "Ouvrir nos comptes au public",
+        "now_agree": "Votre vote actuel : Pour.",
     },
     "en": {
         "signed_in": "You are signed in.",
@@ -60,6 +63,7 @@ TEXT = {
             "The decision took effect: Turn the public page on",
         ],
         "public": "Ouvrir nos comptes au public",
+        "now_agree": "Your vote now: Agree.",
     },
 }
 
@@ -161,3 +165,53 @@ def test_a_consent_proposal_changes_a_setting_after_an_objection_and_an_amendmen
 
     for page in (bruno, chloe, aicha, outsider):
         page.context.close()  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_vote_changed_until_closing_and_a_score(
+    chromium: object, live_url: str, community: Community, lang: str
+) -> None:
+    c = community
+    with c.uow() as u:
+        assembly = governance.bodies(u, actor=c.admin)[0].id
+        common = {"actor": c.admin, "body_id": assembly, "now": c.clock()}
+        vote_id = governance.open_proposal(
+            u,
+            **common,  # type: ignore[arg-type]
+            title="Ouvrir le samedi",
+            text="Le tiers-lieu ouvre aussi le samedi matin.",
+            method="vote",
+            threshold="two_thirds",
+            quorum="0.5",
+            closes_at=c.clock() + timedelta(days=2),
+        ).proposal.id
+        score_id = governance.open_proposal(
+            u,
+            **common,  # type: ignore[arg-type]
+            title="Jour de l’atelier vélo",
+            text="Quel jour pour l’atelier ?",
+            method="score",
+            options=("Mardi", "Jeudi", "Samedi"),
+            closes_at=c.clock() + timedelta(days=2),
+        ).proposal.id
+    dario = signed_in(chromium, live_url, lang, "dario")
+    url = f"{ORG}/proposals/{vote_id}"
+    dario.goto(url)  # type: ignore[attr-defined]
+    dario.click(f'form[action="{url}/vote"] button[value="disagree"]')  # type: ignore[attr-defined]
+    dario.click(f'form[action="{url}/vote"] button[value="agree"]')  # type: ignore[attr-defined]
+    assert TEXT[lang]["now_agree"] in text(dario, "form.vote-form")
+    shoot(dario, f"governance-{lang}-vote")
+
+    url = f"{ORG}/proposals/{score_id}"
+    dario.goto(url)  # type: ignore[attr-defined]
+    for i, score in enumerate(("2", "5", "1")):
+        dario.select_option(f'form[action="{url}/vote"] select[name="score_{i}"]', score)  # type: ignore[attr-defined]
+    dario.click(f'form[action="{url}/vote"] button[type="submit"]')  # type: ignore[attr-defined]
+    assert "Mardi 2/5, Jeudi 5/5, Samedi 1/5" in text(dario, "ul.votes")
+    c.clock.advance(days=3)
+    dario.goto(url)  # type: ignore[attr-defined]
+    assert "« Jeudi »" in text(dario, "section.outcome") or "“Jeudi”" in text(
+        dario, "section.outcome"
+    )
+    shoot(dario, f"governance-{lang}-score")
+    dario.context.close()  # type: ignore[attr-defined]

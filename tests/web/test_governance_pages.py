@@ -222,3 +222,21 @@ def test_bodies_and_roles_show_who_holds_what_until_when(
     assert "mandat terminé" in later
     visitor.sign_in("bruno")
     assert "Create a circle" not in visitor.get(f"{ORG}/governance?lang=en").text
+
+
+def test_a_score_with_an_option_left_unscored_is_refused(
+    visitor: Visitor, community: Community
+) -> None:
+    pid = open_consent(community, method="score", options=("Mardi", "Jeudi"))
+    url = f"{ORG}/proposals/{pid}"
+    visitor.sign_in("chloé")
+    refused = visitor.post(f"{url}/vote?lang=fr", {"score_0": "4", "score_1": ""})
+    assert refused.status_code == 400
+    assert "Une note est un nombre entier de 0 à 5." in refused.text
+    scored = visitor.post(f"{url}/vote", {"score_0": "4", "score_1": "2"})
+    assert "Mardi 4/5, Jeudi 2/5" in " ".join(scored.text.split())
+    with community.uow(readonly=True) as u:
+        view = governance.view_proposal(
+            u, actor=community.admin, proposal_id=pid, now=community.clock()
+        )
+    assert [v.scores for v in view.votes] == [{"Mardi": 4, "Jeudi": 2}]
