@@ -194,3 +194,30 @@ def test_refusals_write_nothing(api: Api) -> None:
     assert api.get(f"{ORG}/proposals/999").status_code == 404
     assert api.ok("GET", f"{ORG}/proposals") == []
     assert api.ok("GET", f"{ORG}/decisions") == []
+
+
+def test_power_from_contribution_is_set_by_an_admin_and_frozen_into_new_votes(api: Api) -> None:
+    assert api.ok("GET", f"{ORG}/contribution-power", "bruno") == {
+        "on": False,
+        "cap": None,
+        "hours_per_step": None,
+    }
+    assert (
+        api.client.put(
+            f"{ORG}/contribution-power", headers=api.as_("bruno"), json={"cap": "3"}
+        ).status_code
+        == 403
+    )
+    bad = api.client.put(f"{ORG}/contribution-power", headers=api.as_("aicha"), json={"cap": "x"})
+    assert bad.status_code == 422 and bad.json()["error"]["field"] == "cap"
+    on = api.ok("PUT", f"{ORG}/contribution-power", json={"cap": "3", "hours_per_step": "5"})
+    assert on == {"on": True, "cap": "3", "hours_per_step": "5"}
+    opened = proposal(api, "aicha", method="vote", closes_in_hours=2)
+    assert opened["proposal"]["contribution_power"] == {"cap": "3", "hours_per_step": "5"}
+    off = api.ok("PUT", f"{ORG}/contribution-power", json={"cap": None})
+    assert off["on"] is False
+    kept = api.ok("GET", f"{ORG}/proposals/{opened['proposal']['id']}")
+    assert kept["proposal"]["contribution_power"] == {"cap": "3", "hours_per_step": "5"}
+    assert [e["kind"] for e in api.ok("GET", f"{ORG}/decisions")].count(
+        "contribution_power_set"
+    ) == 2

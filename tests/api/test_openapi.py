@@ -49,6 +49,7 @@ def test_the_openapi_document_loads_and_lists_every_concept(client: TestClient) 
         "/api/orgs/{slug}/proposals/{proposal_id}/advice",
         "/api/orgs/{slug}/proposals/{proposal_id}/close",
         "/api/orgs/{slug}/decisions",
+        "/api/orgs/{slug}/contribution-power",
     ):
         assert path in paths, path
     schemas = document["components"]["schemas"]

@@ -190,3 +190,16 @@ def test_bad_input_names_the_rule_and_writes_nothing(cli: Any, community: Commun
     assert json.loads(as_json.stdout)["error"]["field"] == "method"
     assert ok(cli("bruno", "proposal", "list", SLUG, "--json")) == []
     assert ok(cli("bruno", "decisions", SLUG, "--json")) == []
+
+
+def test_power_from_contribution_from_the_command_line(cli: Any) -> None:
+    assert "off: one member, one vote" in cli("bruno", "contribution-power", SLUG).output
+    assert cli("bruno", "contribution-power", SLUG, "--cap", "2").exit_code == 5
+    on = cli("aicha", "contribution-power", SLUG, "--cap", "2", "--hours-per-step", "8")
+    assert on.exit_code == 0, on.output
+    assert "a vote weighs 1 + hours / 8, at most 2" in on.output
+    assert ok(cli("dario", "contribution-power", SLUG, "--json")) == {
+        "cap": "2",
+        "hours_per_step": "8",
+    }
+    assert ok(cli("aicha", "contribution-power", SLUG, "--off", "--json")) is None

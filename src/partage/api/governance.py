@@ -19,6 +19,8 @@ from partage.api.schemas_governance import (
     AmendmentIn,
     BodyOut,
     CircleIn,
+    ContributionPowerIn,
+    ContributionPowerOut,
     DecisionIn,
     LogEntryOut,
     ObjectionIn,
@@ -29,7 +31,7 @@ from partage.api.schemas_governance import (
 )
 from partage.core.errors import InvalidInput
 from partage.services import governance
-from partage.services.governance import ProposalView
+from partage.services.governance import ContributionPower, ProposalView
 
 router = APIRouter(
     prefix="/orgs/{slug}", tags=["governance"], route_class=ApiRoute, responses=ERROR_RESPONSES
@@ -219,6 +221,32 @@ def decide(
 def close(proposal_id: PathId, actor: OrgActor, uow: Units, now: Now) -> ProposalViewOut:
     with uow() as u:
         return _out(governance.close_proposal(u, actor=actor, proposal_id=proposal_id, now=now))
+
+
+def _power(power: ContributionPower | None) -> ContributionPowerOut:
+    if power is None:
+        return ContributionPowerOut(on=False, cap=None, hours_per_step=None)
+    return ContributionPowerOut(on=True, cap=power.cap, hours_per_step=power.hours_per_step)
+
+
+@router.get("/contribution-power", summary="Whether a vote's weight grows with contribution")
+def get_power(actor: OrgActor, uow: Units) -> ContributionPowerOut:
+    with uow(readonly=True) as u:
+        return _power(governance.contribution_power(u, actor=actor))
+
+
+@router.put(
+    "/contribution-power", summary="Turn power from contribution on (with a cap) or off (admin)"
+)
+def set_power(
+    body: ContributionPowerIn, actor: OrgActor, uow: Units, now: Now
+) -> ContributionPowerOut:
+    """Proposals opened afterwards use it; those already open keep what they opened with."""
+    with uow() as u:
+        power = governance.set_contribution_power(
+            u, actor=actor, cap=body.cap, hours_per_step=body.hours_per_step, now=now
+        )
+    return _power(power)
 
 
 @router.get("/decisions", summary="The decision log, whole or of one proposal")

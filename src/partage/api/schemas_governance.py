@@ -164,6 +164,30 @@ class OutcomeOut(Out):
     tally: dict[str, Any]
 
 
+class ContributionPowerIn(Body):
+    cap: Text | None = Field(
+        description="a vote weighs at most this many base votes (≥ 1); null turns it off",
+        max_length=20,
+        examples=["3"],
+    )
+    hours_per_step: Text = Field(
+        "10", max_length=20, description="the recorded hours that add one base vote"
+    )
+
+
+class ContributionPowerOut(Out):
+    """Within a college a vote weighs min(1 + hours / hours_per_step, cap)."""
+
+    on: bool
+    cap: str | None
+    hours_per_step: str | None
+
+
+class PowerOut(Out):
+    cap: str
+    hours_per_step: str
+
+
 class ProposalOut(Out):
     id: int
     body_id: int
@@ -181,6 +205,9 @@ class ProposalOut(Out):
     closes_at: datetime
     decider_id: int | None
     action: ActionOut | None
+    contribution_power: PowerOut | None = Field(
+        None, description="as set when it opened (open votes and college votes)"
+    )
 
 
 class LogEntryOut(Out):

@@ -531,6 +531,42 @@ def register(app: typer.Typer) -> None:
     app.add_typer(role, name="role")
     app.add_typer(proposal, name="proposal")
 
+    @app.command("contribution-power")
+    def contribution_power(
+        ctx: typer.Context,
+        slug: Slug,
+        cap: Annotated[
+            str | None, typer.Option(help="Turn it on: a vote weighs at most CAP base votes.")
+        ] = None,
+        hours_per_step: Annotated[
+            str, typer.Option(help="The recorded hours that add one base vote.")
+        ] = "10",
+        off: Annotated[bool, typer.Option("--off", help="One member, one vote again.")] = False,
+        as_json: Json = False,
+    ) -> None:
+        """Power from contribution: show it, or (admins) turn it on with --cap, or --off."""
+        c = cli_context(ctx)
+        with reporting(as_json):
+            actor = c.actor(slug)
+            if off and cap is not None:
+                raise InvalidInput("power.both", "give --cap or --off, not both", field="cap")
+            if off or cap is not None:
+                with c.uow() as u:
+                    power = governance.set_contribution_power(
+                        u, actor=actor, cap=cap, hours_per_step=hours_per_step, now=c.clock()
+                    )
+            else:
+                with c.uow(readonly=True) as u:
+                    power = governance.contribution_power(u, actor=actor)
+            emit(
+                as_json,
+                power,
+                "off: one member, one vote within a college"
+                if power is None
+                else f"on: within a college a vote weighs 1 + hours / {power.hours_per_step}, "
+                f"at most {power.cap} (for proposals opened from now)",
+            )
+
     @app.command("decisions")
     def decisions(
         ctx: typer.Context,
