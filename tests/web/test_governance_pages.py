@@ -240,3 +240,25 @@ def test_a_score_with_an_option_left_unscored_is_refused(
             u, actor=community.admin, proposal_id=pid, now=community.clock()
         )
     assert [v.scores for v in view.votes] == [{"Mardi": 4, "Jeudi": 2}]
+
+
+def test_an_admin_turns_power_from_contribution_on_and_a_vote_says_so(
+    visitor: Visitor, community: Community
+) -> None:
+    visitor.sign_in("aicha")
+    assert "Off: one member, one vote within a college." in visitor.get(f"{ORG}/governance").text
+    refused = visitor.post(f"{ORG}/governance/power", {"power": "on", "cap": "abc"})
+    assert refused.status_code == 400
+    assert 'value="abc"' in refused.text  # what was typed stays
+    on = visitor.post(f"{ORG}/governance/power", {"power": "on", "cap": "3", "hours_per_step": "5"})
+    assert "The power from contribution is saved." in on.text
+    assert "a vote weighs 1 + the hours its voter recorded / 5, at most 3 votes" in on.text
+    pid = open_consent(community, method="vote")
+    page = visitor.get(f"{ORG}/proposals/{pid}?lang=fr").text
+    assert "au plus 3 voix" in page
+    log = visitor.get(f"{ORG}/decisions?lang=en").text
+    assert "changed the power from contribution: at most 3 votes, one more per 5 hours" in log
+    off = visitor.post(f"{ORG}/governance/power", {"power": "off"})
+    assert "Off: one member, one vote within a college." in off.text
+    visitor.sign_in("bruno")
+    assert f'action="{ORG}/governance/power"' not in visitor.get(f"{ORG}/governance").text

@@ -126,6 +126,7 @@ LOG_TEXT = {
     "circle_created": N_("created a circle"),
     "role_filled": N_("A role was filled"),
     "role_ended": N_("A role ended"),
+    "contribution_power_set": N_("changed the power from contribution"),
 }
 ACTION_CHOICES = {
     "": N_("Nothing: a decision in words only"),
@@ -263,6 +264,12 @@ def explained(view: ProposalView, request: Request) -> str:
         said += " " + _("The ballot is secret: only counts are kept, and a vote is final.")
     elif p.method in ("vote", "college_vote", "score"):
         said += " " + _("Votes are open; you may change yours until the closing time.")
+    power = p.contribution_power
+    if power is not None and p.method in ("vote", "college_vote") and not p.secret:
+        said += " " + _(
+            "Within a college, a vote weighs 1 + the hours its voter recorded / %(step)s, "
+            "at most %(cap)s votes."
+        ) % {"step": power.hours_per_step, "cap": power.cap}
     if p.blocks_allowed and p.method in ("vote", "college_vote"):
         said += " " + _("This body allows a block, which stops the proposal whatever the count.")
     return said
@@ -342,6 +349,13 @@ def log_line(
             detail = action_text(ActionView(kind, params, entry.text), names, request, currency)
     elif entry.kind == "action_failed":
         detail = str(d.get("reason", ""))
+    elif entry.kind == "contribution_power_set":
+        detail = (
+            _("at most %(cap)s votes, one more per %(step)s hours")
+            % {"cap": d.get("cap"), "step": d.get("hours_per_step")}
+            if d.get("cap")
+            else _("one member, one vote")
+        )
     elif entry.kind == "circle_created":
         detail = str(d.get("name", ""))
     return _("%(what)s: %(detail)s") % {"what": what, "detail": detail} if detail else what
@@ -753,7 +767,12 @@ async def close(request: Request, slug: str, proposal_id: str) -> Response:
 
 
 def show_governance(
-    request: Request, slug: str, *, error: DomainError | None = None, values: FormData | None = None
+    request: Request,
+    slug: str,
+    *,
+    error: DomainError | None = None,
+    values: FormData | None = None,
+    form: str = "circle",
 ) -> Response:
     now = _now(request)
     with uow_factory(request)(readonly=True) as uow:
@@ -761,9 +780,11 @@ def show_governance(
         bodies = governance.bodies(uow, actor=actor)
         roles = governance.roles(uow, actor=actor, now=now)
         members = organizations.members(uow, actor=actor)
+        power = governance.contribution_power(uow, actor=actor)
         context = _frame(request, uow, actor, "governance")
     context.update(
         {
+            "power": power,
             "bodies": bodies,
             "active_roles": [r for r in roles if r.active],
             "past_roles": [r for r in roles if not r.active],
@@ -780,9 +801,9 @@ def show_governance(
         "governance.html",
         context,
         error=error,
-        form="circle",
+        form=form,
         values=values,
-        offered={"circle": context["is_admin"]},
+        offered={"circle": context["is_admin"], "power": context["is_admin"]},
     )
 
 
@@ -811,6 +832,30 @@ async def create_circle(request: Request, slug: str) -> Response:
         action,
         again=lambda error, form: show_governance(request, slug, error=error, values=form),
         done=N_("The circle is created."),
+        then=f"/o/{slug}/governance",
+    )
+
+
+@router.post("/o/{slug}/governance/power")
+async def set_power(request: Request, slug: str) -> Response:
+    def action(uow: UnitOfWork, actor: Actor, form: FormData) -> object:
+        on = forms.text(form, "power") == "on"
+        return governance.set_contribution_power(
+            uow,
+            actor=actor,
+            cap=forms.text(form, "cap").strip().replace(",", ".") if on else None,
+            hours_per_step=forms.text(form, "hours_per_step", "10").strip().replace(",", "."),
+            now=_now(request),
+        )
+
+    return await act_on_form(
+        request,
+        slug,
+        action,
+        again=lambda error, form: show_governance(
+            request, slug, error=error, values=form, form="power"
+        ),
+        done=N_("The power from contribution is saved."),
         then=f"/o/{slug}/governance",
     )
 
