@@ -98,6 +98,23 @@ def refused(c: Community, kind: type[DomainError], code: str, call: Any) -> Doma
     return caught.value
 
 
+def assert_no_link(c: Community, voters: set[int], proposals: set[int]) -> None:
+    """No row of any governance table names both a voter and a choice on ``proposals``."""
+    choices = ("agree", "disagree", "abstain", "block")
+    not_people = ("organization_id", "proposal_id", "body_id", "id")
+    for table, found in rows(c).items():
+        for row in found:
+            if row.get("proposal_id") not in (None, *proposals):
+                continue  # another proposal (an open vote in the same community)
+            people = {
+                v
+                for k, v in row.items()
+                if isinstance(v, int) and k.endswith("_id") and k not in not_people
+            }
+            said = [v for v in row.values() if isinstance(v, str) and any(w in v for w in choices)]
+            assert not (people & voters and said), (table, row)
+
+
 def place(c: Community, placements: Mapping[str, Actor]) -> None:
     """Put members in colleges (set up as an admin would)."""
     with c.uow() as u:
@@ -417,20 +434,7 @@ def test_a_secret_college_vote_keeps_counts_and_who_voted_but_no_link(
     )
 
     voters = {a.member.id for a in (c.admin, c.bruno, c.chloe, c.dario)}
-    choices = {"agree", "disagree", "abstain", "block"}
-    for table, found in rows(c).items():
-        for row in found:
-            people = {
-                v
-                for k, v in row.items()
-                if isinstance(v, int)
-                and k.endswith("_id")
-                and k not in ("organization_id", "proposal_id", "body_id", "id")
-            } & voters
-            said = {
-                v for v in row.values() if isinstance(v, str) and any(ch in v for ch in choices)
-            }
-            assert not (people and said), (table, row)
+    assert_no_link(c, voters, {pid})
     assert rows(c)["proposal_votes"] == []
     assert {r["member_id"] for r in rows(c)["proposal_participants"]} == voters
 
@@ -482,6 +486,27 @@ def test_a_scic_refuses_a_college_vote_with_weights_outside_the_law(
         ),
     )
     assert "Lieux" in error.message and "60" in error.message
+    with c.uow() as u:
+        lieux = u.community.college_by_name(c.admin.org_id, "Lieux")
+        assert lieux is not None
+        u.governance.set_college_weight(c.admin.org_id, lieux.id, Decimal(50))
+        u.commit()
+    error = refused(
+        c,
+        InvalidInput,
+        "proposal.weights_sum",
+        lambda u: gov.open_proposal(
+            u,
+            actor=bruno,
+            body_id=ASSEMBLY,
+            title="Mal pesé",
+            text="t",
+            method="college_vote",
+            closes_at=c.clock() + DAY,
+            now=c.clock(),
+        ),
+    )
+    assert "sum to 90, not 100" in error.message
 
 
 # -- advice and score -----------------------------------------------------------------------

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from partage.services.context import Actor
 from tests.conftest import Community
-from tests.services.test_governance import cast, close, place, propose
+from tests.services.test_governance import assert_no_link, cast, close, place, propose
 
 CHOICES = st.sampled_from(["agree", "disagree", "abstain"])
 
@@ -39,6 +39,8 @@ def test_the_order_of_votes_does_not_change_a_college_vote(
         cast(c, voters[i], first, choices[i])
     for i in order:
         cast(c, voters[i], second, choices[i])
+    if secret:
+        assert_no_link(c, {v.member.id for v in voters}, {first, second})
     c.clock.advance(days=1)
     a, b = close(c, first).outcome, close(c, second).outcome
     assert a is not None and b is not None
