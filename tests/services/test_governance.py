@@ -689,3 +689,40 @@ def test_only_the_author_amends_and_only_a_consent_takes_objections(community: C
         "vote.bad_choice",
         lambda u: gov.vote(u, actor=c.chloe, proposal_id=consent, now=c.clock(), choice="disagree"),
     )
+
+
+def test_a_quorum_per_college_needs_every_college_to_take_part(community: Community) -> None:
+    c = community
+    place(c, {"Lieux": c.bruno, "Soutiens": c.dario})
+    pid = propose(c, c.bruno, method="college_vote", quorum="1", quorum_per_college=True)
+    cast(c, c.bruno, pid, "agree")
+    cast(c, c.chloe, pid, "agree")
+    refused(
+        c,
+        InvalidInput,
+        "vote.no_college",
+        lambda u: gov.vote(u, actor=c.admin, proposal_id=pid, now=c.clock(), choice="agree"),
+    )
+    c.clock.advance(days=3)
+    closed = close(c, pid)
+    assert closed.outcome is not None and closed.outcome.outcome == "no_quorum"
+    colleges: Any = closed.outcome.tally["colleges"]
+    assert colleges["Soutiens"]["quorum_met"] is False
+    assert colleges["Lieux"]["quorum_met"] is True
+    refused(
+        c,
+        InvalidInput,
+        "proposal.quorum_per_college",
+        lambda u: gov.open_proposal(
+            u,
+            actor=c.bruno,
+            body_id=ASSEMBLY,
+            title="t",
+            text="t",
+            method="vote",
+            closes_at=c.clock() + DAY,
+            now=c.clock(),
+            quorum="0.5",
+            quorum_per_college=True,
+        ),
+    )

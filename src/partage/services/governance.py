@@ -257,7 +257,7 @@ def open_proposal(
         now=now,
     )
     weights: dict[str, Decimal] | None = None
-    if checked.method == "college_vote" or checked.quorum_per_college:
+    if checked.method == "college_vote":
         colleges = uow.community.colleges(org_id)
         weights = {c.name: c.weight for c in colleges}
         rules.check_weights(
@@ -312,7 +312,7 @@ def open_proposal(
         text=clean_body,
         rules=checked,
         blocks_allowed=body.allows_blocks and checked.method in VOTING,
-        weights=weights if checked.method == "college_vote" else None,
+        weights=weights,
         opened_at=now,
         closes_at=closes_at,
         decider_id=decider if checked.method == "advice" else None,

@@ -205,10 +205,10 @@ def check_rules(
         raise InvalidInput(
             "proposal.quorum_missing", "a quorum per college needs a quorum", field="quorum"
         )
-    if quorum_per_college and method not in ("college_vote", "score"):
+    if quorum_per_college and method != "college_vote":
         raise InvalidInput(
             "proposal.quorum_per_college",
-            "a quorum per college applies to a college vote or a score",
+            "a quorum per college applies to a college vote",
             field="quorum_per_college",
         )
     if secret and method not in SECRET_METHODS:
