@@ -347,3 +347,24 @@ def test_power_from_contribution_weighs_recorded_hours_within_a_college(
     c.clock.advance(days=3)
     plain = close(c, again)
     assert plain.outcome is not None and plain.outcome.result == "0.333333"
+
+
+def test_a_decision_turns_power_from_contribution_on_and_off(community: Community) -> None:
+    c = community
+    refused(
+        c,
+        InvalidInput,
+        "power.cap_range",
+        opening(c, {"kind": "set_contribution_power", "cap": "0.5"}),
+    )
+    done = passed(c, {"kind": "set_contribution_power", "cap": "2", "hours_per_step": "5"})
+    assert done.proposal.action is not None
+    assert (
+        done.proposal.action.summary
+        == "let a vote weigh 1 + hours / 5 within its college, at most 2"
+    )
+    with c.uow(readonly=True) as u:
+        assert gov.contribution_power(u, actor=c.bruno) == gov.ContributionPower("2", "5")
+    passed(c, {"kind": "set_contribution_power", "cap": "off"})
+    with c.uow(readonly=True) as u:
+        assert gov.contribution_power(u, actor=c.bruno) is None

@@ -236,7 +236,8 @@ def open_proposal(
     ``{"kind": "change_college", "member_id", "college"}``;
     ``{"kind": "set_college_weights", "weights": {college: "40", ...}}``;
     ``{"kind": "fill_role", "name", "domain", "holder_id", "term_days"?}``;
-    ``{"kind": "end_role", "role_id"}``.
+    ``{"kind": "end_role", "role_id"}``;
+    ``{"kind": "set_contribution_power", "cap" ("off" to turn it off), "hours_per_step"?}``.
     A commission rate and a round's envelope or window are refused, naming what exists.
     """
     require_participant(actor.role)

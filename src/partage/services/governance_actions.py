@@ -21,6 +21,7 @@ from partage.core.errors import InvalidInput
 from partage.core.governance import actions
 from partage.core.governance.actions import Action
 from partage.core.governance.proposals import check_weights, role_active
+from partage.core.governance.weighted import check_power
 from partage.core.roles import Role
 from partage.services import organizations, rounds
 from partage.services.context import Actor, UnitOfWork
@@ -109,6 +110,12 @@ def check(uow: UnitOfWork, actor: Actor, raw: Mapping[str, object], *, now: date
         case "fill_role":
             check_name(action.get_str("name"), field="action.name")
             _active_member(uow, actor, action.get_int("holder_id"), "action.holder_id")
+        case "set_contribution_power":
+            if p["cap"] != "off":
+                check_power(
+                    Decimal(action.get_str("cap")),
+                    Decimal(action.get_opt_str("hours_per_step") or "10"),
+                )
         case "end_role":
             role = uow.governance.role(org_id, action.get_int("role_id"))
             if role is None:
@@ -228,6 +235,17 @@ def apply(
                 proposal_id=proposal_id,
             )
             return {"role_id": role_id}
+        case "set_contribution_power":
+            off = action.params["cap"] == "off"
+            uow.governance.set_settings(
+                org_id,
+                cap=None if off else Decimal(action.get_str("cap")),
+                hours_per_step=None
+                if off
+                else Decimal(action.get_opt_str("hours_per_step") or "10"),
+                by=author_id,
+                now=now,
+            )
         case "end_role":
             uow.governance.end_role(
                 org_id, action.get_int("role_id"), at=now, proposal_id=proposal_id
