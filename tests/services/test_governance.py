@@ -145,6 +145,14 @@ def test_a_consent_objected_to_then_amended_passes_and_turns_the_public_page_on(
             u, actor=c.chloe, proposal_id=pid, reason="Pas les noms des donateurs", now=c.clock()
         )
     assert [o.standing for o in objected.objections] == [True]
+    with c.uow() as u:
+        gov.comment(
+            u,
+            actor=c.bruno,
+            proposal_id=pid,
+            text="D'accord, on peut les retirer",
+            now=c.clock(),
+        )
     c.clock.advance(days=1)
     with c.uow() as u:
         amended = gov.amend_proposal(
@@ -178,14 +186,16 @@ def test_a_consent_objected_to_then_amended_passes_and_turns_the_public_page_on(
     assert [e.kind for e in log] == [
         "proposal_opened",
         "objection_raised",
+        "comment",
         "proposal_amended",
         "proposal_closed",
         "action_applied",
     ]
     assert "Pas les noms des donateurs" in log[1].text
-    assert "les dons restent anonymes" in log[2].text
-    assert log[2].data["previous_text"] == "Montrer nos comptes et nos décisions à tous."
-    assert log[4].text == "applied: turn the public page on"
+    assert log[2].text == "Bruno: D'accord, on peut les retirer"
+    assert "les dons restent anonymes" in log[3].text
+    assert log[3].data["previous_text"] == "Montrer nos comptes et nos décisions à tous."
+    assert log[5].text == "applied: turn the public page on"
 
 
 def test_a_standing_objection_rejects_a_consent_and_nothing_changes(community: Community) -> None:

@@ -95,6 +95,7 @@ __all__ = [
     "bodies",
     "close_due",
     "close_proposal",
+    "comment",
     "contribution_power",
     "create_circle",
     "decide",
@@ -670,6 +671,27 @@ def amend_proposal(
             "resolved_objections": resolved,
             "closes_at": closes_at.isoformat(),
         },
+    )
+    uow.commit()
+    return reread(uow, actor, p.id, now)
+
+
+def comment(
+    uow: UnitOfWork, *, actor: Actor, proposal_id: int, text: str, now: datetime
+) -> ProposalView:
+    """A member (not an observer) adds to the discussion of a proposal, open or closed: how
+    objections are talked through before they are withdrawn or answered by an amendment."""
+    require_participant(actor.role)
+    p = find_proposal(uow, actor, proposal_id)
+    said = clean_text(text, field="comment")
+    uow.governance.log(
+        actor.org_id,
+        kind="comment",
+        at=now,
+        proposal_id=p.id,
+        member_id=actor.member.id,
+        text=f"{actor.member.name}: {said}",
+        data={"text": said},
     )
     uow.commit()
     return reread(uow, actor, p.id, now)

@@ -218,7 +218,8 @@ class DecisionLogEntry:
 
     ``kind``: proposal_opened, vote_cast, vote_changed, secret_vote_cast, objection_raised,
     objection_withdrawn, proposal_amended, advice_given, proposal_closed, action_applied,
-    action_failed, circle_created, role_filled, role_ended. ``text`` says it in English;
+    action_failed, circle_created, role_filled, role_ended, comment, contribution_power_set.
+    ``text`` says it in English;
     ``data`` carries the details an entry point may show in its own words.
     """
 
