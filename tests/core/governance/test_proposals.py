@@ -46,6 +46,7 @@ def test_defaults_and_the_consent_window() -> None:
     ("kw", "code"),
     [
         ({"closes_at": NOW}, "proposal.closes_in_past"),
+        ({"closes_at": datetime(2026, 3, 9, 9, 0)}, "proposal.closes_without_zone"),
         ({"closes_at": NOW + timedelta(days=400)}, "proposal.closes_too_late"),
         ({"method": "advice", "quorum": "0.5"}, "proposal.quorum_not_used"),
         ({"method": "score", "secret": True, "options": ("a", "b")}, "proposal.secret_method"),

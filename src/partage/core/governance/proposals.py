@@ -220,6 +220,12 @@ def check_rules(
             field="secret",
         )
     clean_options = _options(method, options)
+    if closes_at.tzinfo is None or closes_at.utcoffset() is None:
+        raise InvalidInput(
+            "proposal.closes_without_zone",
+            "the closing time needs its time zone (or UTC)",
+            field="closes_at",
+        )
     if closes_at <= now:
         raise InvalidInput(
             "proposal.closes_in_past",
