@@ -215,3 +215,36 @@ def test_a_vote_changed_until_closing_and_a_score(
     )
     shoot(dario, f"governance-{lang}-score")
     dario.context.close()  # type: ignore[attr-defined]
+
+
+def test_the_decisions_pages_fit_a_phone_screen(
+    chromium: object, live_url: str, community: Community
+) -> None:
+    c = community
+    with c.uow() as u:
+        pid = governance.open_proposal(
+            u,
+            actor=c.bruno,
+            body_id=governance.bodies(u, actor=c.bruno)[0].id,
+            title="Ouvrir nos comptes au public",
+            text="Publions nos budgets et nos comptes sur une page publique.",
+            method="vote",
+            closes_at=c.clock() + timedelta(days=2),
+            now=c.clock(),
+            action={"kind": "set_public_page", "public": True},
+        ).proposal.id
+    context = chromium.new_context(  # type: ignore[attr-defined]
+        base_url=live_url, viewport={"width": 390, "height": 844}, locale="fr"
+    )
+    page = context.new_page()
+    page.goto("/signin?lang=fr")
+    page.fill('input[name="email"]', "chloé@tiers-lieux.example")
+    page.fill('input[name="password"]', PASSWORD)
+    page.click('form[action="/signin"] button[type="submit"]')
+    for path in (f"{ORG}/proposals", f"{ORG}/proposals/{pid}", f"{ORG}/governance"):
+        page.goto(path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{path} overflows sideways on a phone ({width}px)"
+    page.goto(f"{ORG}/proposals/{pid}")
+    shoot(page, "governance-fr-proposal-phone")
+    context.close()

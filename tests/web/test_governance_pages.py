@@ -56,6 +56,8 @@ def test_a_consent_proposal_opened_objected_amended_and_passed_through_the_pages
     assert "If it passes:" in opened.text and "Turn the public page on" in opened.text
     url = str(opened.url).removeprefix("http://testserver")
     pid = int(url.rsplit("/", 1)[1])
+    assert f'action="{url}/vote"' not in opened.text  # its author consents by proposing it
+    assert f'action="{url}/amend"' in opened.text
 
     visitor.sign_in("chloé")
     objected = visitor.post(f"{url}/object", {"reason": "Et les noms des membres ?"})

@@ -591,6 +591,8 @@ def show_proposal(
             "can_vote": view.can_vote
             and is_open
             and p.method in ("vote", "college_vote", "score", "consent")
+            # The author of a consent proposal consents by proposing it.
+            and not (p.method == "consent" and p.author_id == me)
             and not my_standing,
             "my_scores": my_scores,
             "can_object": is_open
