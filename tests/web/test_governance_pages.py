@@ -264,3 +264,19 @@ def test_an_admin_turns_power_from_contribution_on_and_a_vote_says_so(
     assert "Off: one member, one vote within a college." in off.text
     visitor.sign_in("bruno")
     assert f'action="{ORG}/governance/power"' not in visitor.get(f"{ORG}/governance").text
+
+
+def test_a_score_with_one_option_is_refused_in_the_readers_language(
+    visitor: Visitor, community: Community
+) -> None:
+    visitor.sign_in("bruno")
+    page = visitor.get(f"{ORG}/proposals?lang=fr").text
+    body = re.search(r'name="body">\s*<option value="(\d+)"', page).group(1)  # type: ignore[union-attr]
+    refused = visitor.post(
+        f"{ORG}/proposals",
+        {"body": body, "method": "score", "days": "2", "title": "Jour", "text": "x",
+         "options": "Mardi\n"},
+    )  # fmt: skip
+    assert refused.status_code == 400
+    assert "Une notation départage de 2 à 20 options, une par ligne." in refused.text
+    assert "Mardi" in refused.text  # the options typed stay

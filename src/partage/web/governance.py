@@ -162,6 +162,13 @@ ERRORS = {
     "decision.not_decider": N_("Only the decider of this proposal may decide."),
     "action.missing_field": N_("The action is missing a field: fill in every field it needs."),
     "action.unknown_member": N_("No such member in this organization."),
+    "action.negative_envelope": N_("An envelope cannot be negative."),
+    "proposal.options": N_("A score chooses between 2 and 20 options, one per line."),
+    "proposal.duplicate_option": N_("The same option is given twice."),
+    "proposal.no_colleges": N_(
+        "A college vote needs colleges with weights; this organization has none."
+    ),
+    "proposal.unknown_method": N_("Choose a method from the list."),
 }
 
 
