@@ -818,6 +818,8 @@ def show_governance(
 
 @router.get("/o/{slug}/governance")
 async def governance_page(request: Request, slug: str) -> Response:
+    # A role given by a proposal that is due shows as soon as this page is read.
+    await run_in_threadpool(close_due, request, slug)
     return await run_in_threadpool(show_governance, request, slug)
 
 
