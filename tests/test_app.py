@@ -31,3 +31,18 @@ def test_the_program_routes_database_commands_past_the_batch_fast_path() -> None
     assert not batch.handles(["cred", "weights", "tiers-lieux"])
     assert not batch.handles(["--as", "a@b.example", "cred", "org", "x"])
     assert not batch.handles([])
+
+
+def test_a_batch_command_loads_neither_the_database_nor_the_other_commands() -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; from partage.cli import batch; batch.program('cred'); "
+        "print(sorted(m for m in ('sqlalchemy', 'fastapi', 'pyarrow', "
+        "'partage.cli.tally_commands', 'partage.cli.simulate_commands') if m in sys.modules))"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert shown.stdout.strip() == "[]"

@@ -148,7 +148,7 @@ def test_a_missing_file_and_bad_options_exit_2(tmp_path: Path) -> None:
 
 def test_the_batch_program_runs_it_without_the_database() -> None:
     assert batch.handles(["tally", "assembly.json"])
-    done = runner.invoke(batch.batch, ["tally", "-"], input=json.dumps(ASSEMBLY))
+    done = runner.invoke(batch.program("tally"), ["tally", "-"], input=json.dumps(ASSEMBLY))
     assert done.exit_code == 0, done.output
     assert json.loads(done.stdout)["result_exact"] == "11/30"
 

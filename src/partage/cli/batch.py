@@ -1,6 +1,6 @@
 """The commands that read files and need no database — `cred compute`, `simulate`, `tally` —
 as a program of their own, so that a batch run starts without loading the database and web
-layers.
+layers, nor the other batch commands' libraries.
 
 ``partage cred compute …``, ``partage simulate …`` and ``partage tally …`` run here; the full
 program lists them too, with the `cred` commands that read an organization's records
@@ -9,23 +9,33 @@ program lists them too, with the `cred` commands that read an organization's rec
 
 from __future__ import annotations
 
-import typer
+import importlib
 
-from partage.cli import cred_commands, simulate_commands, tally_commands
+import typer
 
 COMMANDS = ("cred", "simulate", "tally")
 # Sub-commands of COMMANDS that read the database: the full program runs them.
 DATABASE_COMMANDS = (("cred", "org"), ("cred", "weights"))
-
-batch = typer.Typer(name="partage", no_args_is_help=True, pretty_exceptions_enable=False)
-batch.add_typer(cred_commands.cred, name="cred")
-simulate_commands.register(batch)
-tally_commands.register(batch)
+# Bad input is what is wrong, like a usage error.
+EXIT_INVALID = 2
 
 
-@batch.callback()
-def root() -> None:
-    """partage — the batch commands that need no database."""
+def program(*commands: str) -> typer.Typer:
+    """The batch program with only ``commands`` (all of them when none is named): each
+    command's module is imported only when it is asked for."""
+    app = typer.Typer(name="partage", no_args_is_help=True, pretty_exceptions_enable=False)
+
+    @app.callback()
+    def root() -> None:
+        """partage — the batch commands that need no database."""
+
+    for name in commands or COMMANDS:
+        if name == "cred":
+            cred_commands = importlib.import_module("partage.cli.cred_commands")
+            app.add_typer(cred_commands.cred, name="cred")
+        else:
+            importlib.import_module(f"partage.cli.{name}_commands").register(app)
+    return app
 
 
 def handles(args: list[str]) -> bool:
@@ -41,5 +51,5 @@ def run(args: list[str]) -> None:
             "the full program runs it, not the batch one (cli.batch.handles)",
             err=True,
         )
-        raise SystemExit(cred_commands.EXIT_INVALID)
-    batch(args=args)
+        raise SystemExit(EXIT_INVALID)
+    program(args[0])(args=args)
