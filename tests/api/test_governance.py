@@ -29,6 +29,13 @@ def test_a_consent_proposal_that_turns_the_public_page_on(api: Api) -> None:
     objection = objected["objections"][0]
     assert objection["standing"] is True
 
+    talked = api.ok(
+        "POST", f"{ORG}/proposals/{pid}/comments", "bruno", 201, json={"text": "Sans courriels ?"}
+    )
+    assert talked["events"][-1]["kind"] == "comment"
+    assert (
+        api.post(f"{ORG}/proposals/{pid}/comments", "olga", json={"text": "x"}).status_code == 403
+    )
     c.clock.advance(hours=24)
     amended = api.ok(
         "POST",
@@ -57,12 +64,13 @@ def test_a_consent_proposal_that_turns_the_public_page_on(api: Api) -> None:
     assert [e["kind"] for e in log] == [
         "proposal_opened",
         "objection_raised",
+        "comment",
         "proposal_amended",
         "proposal_closed",
         "action_applied",
     ]
-    assert log[2]["data"]["note"] == "sans courriels"
-    assert log[3]["data"]["outcome"] == "passed"
+    assert log[3]["data"]["note"] == "sans courriels"
+    assert log[4]["data"]["outcome"] == "passed"
     assert (
         api.ok("GET", f"{ORG}/proposals", params={"status": "closed"})[0]["proposal"]["id"] == pid
     )

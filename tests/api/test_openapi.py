@@ -47,6 +47,7 @@ def test_the_openapi_document_loads_and_lists_every_concept(client: TestClient) 
         "/api/orgs/{slug}/proposals/{proposal_id}/objections",
         "/api/orgs/{slug}/proposals/{proposal_id}/amendments",
         "/api/orgs/{slug}/proposals/{proposal_id}/advice",
+        "/api/orgs/{slug}/proposals/{proposal_id}/comments",
         "/api/orgs/{slug}/proposals/{proposal_id}/close",
         "/api/orgs/{slug}/decisions",
         "/api/orgs/{slug}/contribution-power",

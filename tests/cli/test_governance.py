@@ -59,11 +59,14 @@ def test_a_consent_proposal_objected_amended_and_passed_turns_the_public_page_on
     objection = objected["objections"][0]
     assert objection["resolved_at"] is None
 
+    said = cli("bruno", "proposal", "comment", SLUG, str(pid), "Masquons-les")
+    assert said.exit_code == 0, said.output
     shown = cli("aicha", "proposal", "show", SLUG, str(pid))
     assert shown.exit_code == 0, shown.output
     assert "Ouvrir nos comptes — open" in shown.output
     assert "standing" in shown.output
     assert "1 standing objection(s): it would not pass now" in shown.output
+    assert "comment by Bruno" in shown.output and "Masquons-les" in shown.output
     assert "if it passes: turn the public page on" in shown.output
 
     community.clock.advance(days=1)
@@ -100,6 +103,7 @@ def test_a_consent_proposal_objected_amended_and_passed_turns_the_public_page_on
     assert kinds == [
         "proposal_opened",
         "objection_raised",
+        "comment",
         "proposal_amended",
         "proposal_closed",
         "action_applied",

@@ -64,7 +64,9 @@ def test_a_consent_proposal_opened_objected_amended_and_passed_through_the_pages
     assert "Your objection is recorded" in objected.text
     assert "Et les noms des membres ?" in objected.text
     assert "Standing" in objected.text
-    again = visitor.post(f"{url}/object", {"reason": "Encore"})
+    talked = visitor.post(f"{url}/comment?lang=fr", {"comment": "On peut masquer les courriels"})
+    assert "a commenté : On peut masquer les courriels" in talked.text
+    again = visitor.post(f"{url}/object?lang=en", {"reason": "Encore"})
     assert again.status_code == 400
     assert "You already have a standing objection on this proposal." in again.text
 
@@ -279,3 +281,13 @@ def test_a_score_with_one_option_is_refused_in_the_readers_language(
     assert refused.status_code == 400
     assert "Une notation départage de 2 à 20 options, une par ligne." in refused.text
     assert "Mardi" in refused.text  # the options typed stay
+
+
+def test_a_proposal_that_sets_power_from_contribution_says_so(
+    visitor: Visitor, community: Community
+) -> None:
+    pid = open_consent(community, action={"kind": "set_contribution_power", "cap": "2"})
+    visitor.sign_in("dario")
+    page = visitor.get(f"{ORG}/proposals/{pid}").text
+    assert "Let a vote weigh up to 2 votes, one more per 10 hours" in page
+    assert "Laisser un vote peser jusqu’à 2 voix" in visitor.get(f"{ORG}/proposals?lang=fr").text

@@ -19,6 +19,7 @@ from partage.api.schemas_governance import (
     AmendmentIn,
     BodyOut,
     CircleIn,
+    CommentIn,
     ContributionPowerIn,
     ContributionPowerOut,
     DecisionIn,
@@ -187,6 +188,19 @@ def amend(
         view = governance.amend_proposal(
             u, actor=actor, proposal_id=proposal_id, text=body.text, note=body.note, now=now
         )
+        return _out(view)
+
+
+@router.post(
+    "/proposals/{proposal_id}/comments",
+    status_code=201,
+    summary="Add to a proposal's discussion (open or closed)",
+)
+def comment(
+    proposal_id: PathId, body: CommentIn, actor: OrgActor, uow: Units, now: Now
+) -> ProposalViewOut:
+    with uow() as u:
+        view = governance.comment(u, actor=actor, proposal_id=proposal_id, text=body.text, now=now)
         return _out(view)
 
 

@@ -76,6 +76,10 @@ class AmendmentIn(Body):
     note: Text = Field("", max_length=4000, description="what changed and why")
 
 
+class CommentIn(Body):
+    text: Text = Field(max_length=4000)
+
+
 class AdviceIn(Body):
     text: Text = Field(max_length=4000)
 

@@ -165,6 +165,9 @@ def _print_proposal(view: ProposalView) -> None:
         typer.echo(f"  objection #{o.id} by {o.objector_name} ({state}): {o.reason}")
     for a in view.advice:
         typer.echo(f"  advice by {a.member_name} ({_when(a.given_at)}): {a.text}")
+    for e in view.events:
+        if e.kind == "comment":
+            typer.echo(f"  comment by {e.member_name} ({_when(e.at)}): {e.data.get('text', '')}")
     typer.echo(f"  {why(view)}")
 
 
@@ -442,6 +445,24 @@ def amend(
             view,
             f"proposal #{proposal_id} amended; it now closes {_when(view.proposal.closes_at)}",
         )
+
+
+@proposal.command("comment")
+def comment(
+    ctx: typer.Context,
+    slug: Slug,
+    proposal_id: ProposalId,
+    text: Annotated[str, typer.Argument(help="What you say.")],
+    as_json: Json = False,
+) -> None:
+    """Add to a proposal's discussion (talk an objection through)."""
+    c = cli_context(ctx)
+    with reporting(as_json):
+        with c.uow() as u:
+            view = governance.comment(
+                u, actor=c.actor(slug), proposal_id=proposal_id, text=text, now=c.clock()
+            )
+        emit(as_json, view, f"your comment on proposal #{proposal_id} is added")
 
 
 @proposal.command("advise")

@@ -127,6 +127,7 @@ LOG_TEXT = {
     "role_filled": N_("A role was filled"),
     "role_ended": N_("A role ended"),
     "contribution_power_set": N_("changed the power from contribution"),
+    "comment": N_("commented"),
 }
 ACTION_CHOICES = {
     "": N_("Nothing: a decision in words only"),
@@ -249,6 +250,13 @@ def action_text(
             return text
         case "end_role":
             return _("End the role #%(role)s") % {"role": p.get("role_id")}
+        case "set_contribution_power":
+            if p.get("cap") in (None, "off"):
+                return _("Turn power from contribution off")
+            return _("Let a vote weigh up to %(cap)s votes, one more per %(step)s hours") % {
+                "cap": p.get("cap"),
+                "step": p.get("hours_per_step", "10"),
+            }
     return action.summary
 
 
@@ -341,7 +349,7 @@ def log_line(
         detail = str(d.get("reason", ""))
     elif entry.kind == "proposal_amended":
         detail = str(d.get("note") or "")
-    elif entry.kind == "advice_given":
+    elif entry.kind in ("comment", "advice_given"):
         detail = str(d.get("text", ""))
     elif entry.kind == "proposal_closed":
         outcome = str(d.get("outcome", ""))
@@ -614,6 +622,7 @@ def show_proposal(
             and p.method == "advice"
             and (p.decider_id or p.author_id) == me,
             "can_close": view.status == "due" and p.method != "advice" and context["can_act"],
+            "can_comment": context["can_act"],
             "college_rows": colleges if isinstance(colleges, dict) else {},
             "share": lambda text: (
                 Formatter(lang_of(request)).share(Decimal(str(text)))
@@ -639,6 +648,7 @@ def show_proposal(
             "advise": context["can_advise"],
             "decide": context["can_decide"],
             "close": context["can_close"],
+            "comment": context["can_comment"],
         },
     )
 
@@ -734,6 +744,16 @@ async def amend(request: Request, slug: str, proposal_id: str) -> Response:
 
     done = N_("Your proposal is amended: standing objections are resolved and the window restarts.")
     return await _act(request, slug, proposal_id, "amend", done, action)
+
+
+@router.post("/o/{slug}/proposals/{proposal_id}/comment")
+async def comment(request: Request, slug: str, proposal_id: str) -> Response:
+    def action(uow: UnitOfWork, actor: Actor, pid: int, form: FormData) -> object:
+        return governance.comment(
+            uow, actor=actor, proposal_id=pid, text=forms.text(form, "comment"), now=_now(request)
+        )
+
+    return await _act(request, slug, proposal_id, "comment", N_("Your comment is added."), action)
 
 
 @router.post("/o/{slug}/proposals/{proposal_id}/advise")
