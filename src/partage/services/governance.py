@@ -238,8 +238,10 @@ def open_proposal(
     ``{"kind": "set_college_weights", "weights": {college: "40", ...}}``;
     ``{"kind": "fill_role", "name", "domain", "holder_id", "term_days"?}``;
     ``{"kind": "end_role", "role_id"}``;
-    ``{"kind": "set_contribution_power", "cap" ("off" to turn it off), "hours_per_step"?}``.
-    A commission rate and a round's envelope or window are refused, naming what exists.
+    ``{"kind": "set_contribution_power", "cap" ("off" to turn it off), "hours_per_step"?}``;
+    ``{"kind": "set_round_envelope", "round_id", "envelope" (minor units)}``;
+    ``{"kind": "set_round_window", "round_id", "window_hours"}``.
+    A commission rate is refused, naming what exists.
     """
     require_participant(actor.role)
     org_id = actor.org_id

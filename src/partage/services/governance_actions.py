@@ -44,6 +44,22 @@ def check(uow: UnitOfWork, actor: Actor, raw: Mapping[str, object], *, now: date
                     f"the commons fund holds {available}, less than the envelope of the round",
                     field="action.envelope",
                 )
+        case "set_round_envelope":
+            rounds.check_envelope(
+                uow,
+                actor=actor,
+                round_id=_round_id(uow, actor, action),
+                envelope=action.get_int("envelope"),
+                now=now,
+                field="action.envelope",
+            )
+        case "set_round_window":
+            rounds.check_window_change(
+                uow,
+                actor=actor,
+                round_id=_round_id(uow, actor, action),
+                window=timedelta(hours=action.get_int("window_hours")),
+            )
         case "admit_member":
             check_name(action.get_str("name"), field="action.name")
             college = action.get_opt_str("college")
@@ -133,6 +149,18 @@ def check(uow: UnitOfWork, actor: Actor, raw: Mapping[str, object], *, now: date
     return action
 
 
+def _round_id(uow: UnitOfWork, actor: Actor, action: Action) -> int:
+    round_id = action.get_int("round_id")
+    if uow.rounds.get(actor.org_id, round_id) is None:
+        raise InvalidInput(
+            "action.unknown_round",
+            f"no round #{round_id}",
+            field="action.round_id",
+            params={"round": round_id},
+        )
+    return round_id
+
+
 def _unknown_college(name: str) -> InvalidInput:
     return InvalidInput("action.unknown_college", f"no college '{name}'", field="action.college")
 
@@ -189,6 +217,23 @@ def apply(
                     now=now,
                 )
             return {"round_id": created.id}
+        case "set_round_envelope":
+            with _one_transaction(uow):
+                rounds.set_envelope(
+                    uow,
+                    actor=decision,
+                    round_id=action.get_int("round_id"),
+                    envelope=action.get_int("envelope"),
+                    now=now,
+                )
+        case "set_round_window":
+            with _one_transaction(uow):
+                rounds.set_window(
+                    uow,
+                    actor=decision,
+                    round_id=action.get_int("round_id"),
+                    window=timedelta(hours=action.get_int("window_hours")),
+                )
         case "admit_member":
             with _one_transaction(uow):
                 member = organizations.add_member(

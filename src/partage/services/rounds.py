@@ -138,6 +138,131 @@ def open_round(
     return created
 
 
+def check_envelope(
+    uow: UnitOfWork,
+    *,
+    actor: Actor,
+    round_id: int,
+    envelope: int,
+    now: datetime,
+    field: str = "envelope",
+    lock: bool = False,
+) -> Round:
+    """The open round whose envelope may become ``envelope``, or ``InvalidInput`` saying why not.
+
+    An increase is drawn from the commons fund, so the fund must hold the difference. A
+    decrease returns money to the fund, but never below what the missions' pots set aside nor
+    below the claims already accepted: consent was given to those amounts, and lowering the
+    envelope under them would take back what the collective agreed to pay.
+    """
+    check_minor(envelope, field=field)
+    round_ = _round(uow, actor, round_id, lock=lock)
+    if not round_.is_open:
+        raise InvalidInput(
+            "round.closed",
+            f"the round '{round_.name}' is closed",
+            field="round",
+            params={"round": round_.name},
+        )
+    currency = actor.organization.currency
+    difference = envelope - round_.envelope
+    if difference > 0:
+        available = balance_of(uow, actor=actor, account=chart.COMMONS)
+        if available.minor < difference:
+            raise InvalidInput(
+                "round.insufficient_fund",
+                f"the commons fund holds {available}, less than the {Money(difference, currency)} "
+                f"the new envelope would add",
+                field=field,
+                params={"available": str(available), "needed": str(Money(difference, currency))},
+            )
+    elif difference < 0:
+        missions = sum(m.envelope for m in uow.rounds.missions(actor.org_id, round_id))
+        if envelope < missions:
+            raise InvalidInput(
+                "round.below_missions",
+                f"the missions of '{round_.name}' set aside {Money(missions, currency)}; the "
+                f"envelope cannot go below it",
+                field=field,
+                params={"round": round_.name, "amount": str(Money(missions, currency))},
+            )
+        accepted = sum(
+            r.claim.amount
+            for r in uow.rounds.claims_of_round(actor.org_id, round_id)
+            if r.claim.consumes_envelope and r.claim.status(now) is ClaimStatus.ACCEPTED
+        )
+        if envelope + round_.rolled_in < accepted:
+            raise InvalidInput(
+                "round.below_accepted",
+                f"claims accepted in '{round_.name}' add up to {Money(accepted, currency)}; "
+                f"the envelope cannot go below what was consented to",
+                field=field,
+                params={"round": round_.name, "amount": str(Money(accepted, currency))},
+            )
+    return round_
+
+
+def set_envelope(
+    uow: UnitOfWork, *, actor: Actor, round_id: int, envelope: int, now: datetime
+) -> Round:
+    """Change an open round's envelope (the part drawn from the commons fund): one balanced
+    entry moves the difference between the fund and the round, either way."""
+    require_admin(actor.role)
+    round_ = check_envelope(
+        uow, actor=actor, round_id=round_id, envelope=envelope, now=now, lock=True
+    )
+    difference = envelope - round_.envelope
+    if difference:
+        if not uow.rounds.change_open_round(actor.org_id, round_id, envelope=envelope):
+            raise Conflict("round.closed", f"the round '{round_.name}' is closed", "round")
+        code = actor.organization.currency.code
+        currency = actor.organization.currency
+        uow.ledger.append(
+            actor.org_id,
+            entry(
+                occurred_at=now,
+                cause=f"round:{round_id}:envelope",
+                memo=f"envelope of '{round_.name}' from {Money(round_.envelope, currency)} "
+                f"to {Money(envelope, currency)}",
+                postings=[
+                    (chart.COMMONS, difference, code),
+                    (chart.round_account(round_id), -difference, code),
+                ],
+            ),
+            now=now,
+        )
+    uow.commit()
+    return _round(uow, actor, round_id)
+
+
+def check_window_change(
+    uow: UnitOfWork, *, actor: Actor, round_id: int, window: timedelta, lock: bool = False
+) -> Round:
+    """The open round whose objection window may become ``window``, or ``InvalidInput``."""
+    consent.check_window(window)
+    round_ = _round(uow, actor, round_id, lock=lock)
+    if not round_.is_open:
+        raise InvalidInput(
+            "round.closed",
+            f"the round '{round_.name}' is closed",
+            field="round",
+            params={"round": round_.name},
+        )
+    return round_
+
+
+def set_window(uow: UnitOfWork, *, actor: Actor, round_id: int, window: timedelta) -> Round:
+    """Change an open round's objection window. It applies to claims declared or amended from
+    now on; a claim already declared keeps the deadline it was given, so that neither its
+    claimant nor those who might object find the date moved under them."""
+    require_admin(actor.role)
+    round_ = check_window_change(uow, actor=actor, round_id=round_id, window=window, lock=True)
+    if not uow.rounds.change_open_round(actor.org_id, round_id, window=window):
+        raise Conflict("round.closed", f"the round '{round_.name}' is closed", "round")
+    uow.commit()
+    return _round(uow, actor, round_id)
+
+
 def declare_claim(
     uow: UnitOfWork,
     *,

@@ -119,6 +119,31 @@ class RoundRepository:
         )
         return result.rowcount == 1
 
+    def change_open_round(
+        self,
+        org_id: int,
+        round_id: int,
+        *,
+        envelope: int | None = None,
+        window: timedelta | None = None,
+    ) -> bool:
+        """Change an open round's envelope or window; False if it was no longer open."""
+        values: dict[str, object] = {}
+        if envelope is not None:
+            values["envelope"] = envelope
+        if window is not None:
+            values["window_seconds"] = int(window.total_seconds())
+        result = self.conn.execute(
+            update(t.rounds)
+            .where(
+                t.rounds.c.organization_id == org_id,
+                t.rounds.c.id == round_id,
+                t.rounds.c.status == RoundStatus.OPEN.value,
+            )
+            .values(**values)
+        )
+        return result.rowcount == 1
+
     def closing_report(self, org_id: int, round_id: int) -> str | None:
         return self.conn.execute(
             select(t.rounds.c.closing_report).where(

@@ -257,6 +257,18 @@ def action_text(
                 "cap": p.get("cap"),
                 "step": p.get("hours_per_step", "10"),
             }
+        case "set_round_envelope":
+            return _("Set the envelope of round #%(round)s to %(envelope)s") % {
+                "round": p.get("round_id"),
+                "envelope": Formatter(lang_of(request)).money(envelope, currency)
+                if isinstance(envelope := p.get("envelope"), int)
+                else envelope,
+            }
+        case "set_round_window":
+            return _(
+                "Set the objection window of round #%(round)s to %(hours)s h, "
+                "for claims declared from then on"
+            ) % {"round": p.get("round_id"), "hours": p.get("window_hours")}
     return action.summary
 
 

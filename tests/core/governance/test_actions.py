@@ -69,7 +69,18 @@ def test_an_action_reads_back_as_itself(raw: dict[str, Any]) -> None:
             "action.bad_weight",
             "action.weights.a",
         ),
-        ({"kind": "set_round_envelope"}, "action.not_a_setting", "action.kind"),
+        ({"kind": "set_round_envelope", "round_id": 1}, "action.missing_field", "action.envelope"),
+        (
+            {"kind": "set_round_envelope", "round_id": 1, "envelope": -5},
+            "action.negative_envelope",
+            "action.envelope",
+        ),
+        (
+            {"kind": "set_round_window", "round_id": 0, "window_hours": 5},
+            "action.bad_value",
+            "action.round_id",
+        ),
+        ({"kind": "set_commission_rate"}, "action.not_a_setting", "action.kind"),
         (
             {"kind": "fill_role", "name": "R", "holder_id": 1, "term_days": 0},
             "action.bad_value",

@@ -5,8 +5,7 @@ Guarantees:
 - :func:`parse` accepts exactly the kinds listed in ``KINDS`` with their fields, and refuses
   anything else with ``InvalidInput`` naming the field: an unknown kind, a missing or unknown
   field, a value of the wrong type, a negative or fractional amount. A setting that does not
-  exist yet (a commission rate) or that partage keeps fixed (a round's envelope or window) is
-  refused with a message naming what can be changed.
+  exist yet (a commission rate) is refused with a message naming what can be changed.
 - The parsed action turns back into the same mapping (:func:`as_mapping`), which is what the
   proposal stores; reading it again gives an equal action.
 - Whether the action applies to the organization as it is (the member exists, the fund holds
@@ -32,15 +31,13 @@ KINDS = (
     "fill_role",
     "end_role",
     "set_contribution_power",
+    "set_round_envelope",
+    "set_round_window",
 )
 # Asked for by the issue, but not (yet) something partage can change: said plainly.
 NOT_SETTINGS = {
     "set_commission_rate": "there is no commission rate in partage yet (it comes with "
     "transactions and splits)",
-    "set_round_envelope": "a round's envelope is set aside from the fund when it opens and "
-    "stays fixed; open a new round instead",
-    "set_round_window": "a round's objection window is fixed when it opens (each claim's window "
-    "runs from its declaration); open a new round instead",
 }
 POLICIES = ("pro_rata", "in_order", "debt")
 UNSPENT_RULES = ("return", "rollover")
@@ -82,6 +79,9 @@ _FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "end_role": (("role_id",), ()),
     # cap null turns power from contribution off.
     "set_contribution_power": (("cap",), ("hours_per_step",)),
+    # envelope: the part drawn from the commons fund, in minor units, as when a round opens.
+    "set_round_envelope": (("round_id", "envelope"), ()),
+    "set_round_window": (("round_id", "window_hours"), ()),
 }
 
 
@@ -132,7 +132,7 @@ def _field(kind: str, name: str, value: object) -> object:
         if not isinstance(value, bool):
             raise InvalidInput("action.bad_value", "public is true or false", field=where)
         return value
-    if name in ("member_id", "holder_id", "role_id"):
+    if name in ("member_id", "holder_id", "role_id", "round_id"):
         return _whole(value, name, where, minimum=1)
     if name == "envelope":
         if isinstance(value, int) and not isinstance(value, bool) and value < 0:
@@ -271,4 +271,11 @@ def summary(action: Action) -> str:
                 return "turn power from contribution off"
             step = p.get("hours_per_step", "10")
             return f"let a vote weigh 1 + hours / {step} within its college, at most {p['cap']}"
+        case "set_round_envelope":
+            return f"set the envelope of round #{p['round_id']} to {p['envelope']} (minor units)"
+        case "set_round_window":
+            return (
+                f"set the objection window of round #{p['round_id']} to {p['window_hours']} hours "
+                "(for claims declared or amended from then on)"
+            )
     return action.kind
