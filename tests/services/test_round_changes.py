@@ -72,7 +72,9 @@ def test_a_window_change_applies_to_claims_declared_after_it(community: Communit
     r = open_round(c)
     before = declare(c, c.bruno, r, 10_000)
     with c.uow() as u:
-        changed = rounds.set_window(u, actor=c.admin, round_id=r, window=timedelta(days=2))
+        changed = rounds.set_window(
+            u, actor=c.admin, round_id=r, window=timedelta(days=2), now=c.clock()
+        )
     assert changed.window == timedelta(days=2)
     after = declare(c, c.chloe, r, 10_000)
     c.clock.advance(days=3)
@@ -119,7 +121,7 @@ def test_refused_changes_write_nothing(community: Community, case: str, code: st
         elif case == "member":
             actor = c.bruno
         if case == "window_zero":
-            rounds.set_window(u, actor=actor, round_id=round_id, window=timedelta(0))
+            rounds.set_window(u, actor=actor, round_id=round_id, window=timedelta(0), now=c.clock())
         else:
             rounds.set_envelope(u, actor=actor, round_id=round_id, envelope=amount, now=c.clock())
     assert err.value.code == code, err.value
@@ -185,4 +187,6 @@ def test_an_envelope_change_is_checked_at_opening_and_again_at_passing(
 def test_an_observer_cannot_change_a_round(community: Community) -> None:
     r = open_round(community)
     with pytest.raises(Forbidden), community.uow() as u:
-        rounds.set_window(u, actor=community.observer, round_id=r, window=WEEK)
+        rounds.set_window(
+            u, actor=community.observer, round_id=r, window=WEEK, now=community.clock()
+        )

@@ -11,7 +11,7 @@ from partage.api.errors import ERROR_RESPONSES, ApiRoute
 from partage.api.schemas import minor_units
 from partage.api.schemas_claims import ClaimDetailOut, ClaimIn
 from partage.api.schemas_closing import ClosingOut, closing_out
-from partage.api.schemas_rounds import RoundIn, RoundOut, RoundSummaryOut
+from partage.api.schemas_rounds import RoundChangeIn, RoundIn, RoundOut, RoundSummaryOut
 from partage.core.closing import MissionSpec
 from partage.core.rounds import Rate
 from partage.services import rounds
@@ -73,6 +73,28 @@ def get_round(round_id: PathId, actor: OrgActor, uow: Units, now: Now) -> RoundO
     with uow(readonly=True) as u:
         view = rounds.view_round(u, actor=actor, round_id=round_id, now=now)
     return RoundOut.of_view(view, actor.organization.currency)
+
+
+@router.patch("/{round_id}", summary="Change an open round's envelope or window (admin)")
+def change_round(
+    round_id: PathId, body: RoundChangeIn, actor: OrgActor, uow: Units, now: Now
+) -> RoundOut:
+    """A larger envelope is drawn from the commons fund, a smaller one returns the difference
+    to it; a new window applies to claims declared from now on. Both change together or not
+    at all."""
+    currency = body.checked_currency(actor.organization.currency)
+    envelope = (
+        None
+        if body.envelope is None
+        else minor_units(body.envelope, currency, field="envelope", allow_zero=True)
+    )
+    window = None if body.window_hours is None else timedelta(hours=body.window_hours)
+    with uow() as u:
+        rounds.change_round(
+            u, actor=actor, round_id=round_id, envelope=envelope, window=window, now=now
+        )
+        view = rounds.view_round(u, actor=actor, round_id=round_id, now=now)
+    return RoundOut.of_view(view, currency)
 
 
 @router.post("/{round_id}/close", summary="Close the round and pay accepted claims (admin)")

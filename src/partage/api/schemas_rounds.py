@@ -47,6 +47,24 @@ class RoundIn(AmountBody):
     rates: list[RateIn] = Field(default_factory=list, max_length=500)
 
 
+class RoundChangeIn(AmountBody):
+    """What an admin changes in an open round; a field left out stays as it is."""
+
+    envelope: AmountText | None = Field(
+        None,
+        description="the new part drawn from the commons fund; the difference moves with the "
+        "fund in one ledger entry. Not below the missions' pots nor the accepted claims.",
+    )
+    window_hours: int | None = Field(
+        None,
+        ge=1,
+        le=MAX_WINDOW_HOURS,
+        strict=True,
+        description="the new objection window, for claims declared or amended from now on; "
+        "claims already declared keep their deadline",
+    )
+
+
 class RateOut(BaseModel):
     activity: str
     amount: MoneyOut

@@ -93,6 +93,64 @@ def open_(
         emit(as_json, opened, f"round #{opened.id} '{opened.name}' is open")
 
 
+@round_app.command("set-envelope")
+def set_envelope(
+    ctx: typer.Context,
+    slug: Slug,
+    round_id: int,
+    envelope: Annotated[str, typer.Argument(help="The new envelope, e.g. 6000 or 6000.00.")],
+    as_json: Json = False,
+) -> None:
+    """Change an open round's envelope (admins only): the difference moves with the fund."""
+    c = cli_context(ctx)
+    with reporting(as_json):
+        actor = c.actor(slug)
+        with c.uow() as u:
+            changed = rounds.set_envelope(
+                u,
+                actor=actor,
+                round_id=round_id,
+                envelope=_amount(c, slug, envelope, "envelope"),
+                now=c.clock(),
+            )
+        emit(
+            as_json,
+            changed,
+            f"round #{changed.id} '{changed.name}': envelope "
+            f"{Money(changed.envelope, actor.organization.currency)}",
+        )
+
+
+@round_app.command("set-window")
+def set_window(
+    ctx: typer.Context,
+    slug: Slug,
+    round_id: int,
+    days: Annotated[float, typer.Argument(help="The new objection window, in days.")],
+    as_json: Json = False,
+) -> None:
+    """Change an open round's objection window (admins only), for claims declared from now on;
+    claims already declared keep their deadline."""
+    c = cli_context(ctx)
+    with reporting(as_json):
+        if not 0 < days <= 366:
+            raise InvalidInput("round.bad_window", "the window is between 0 and 366 days", "days")
+        with c.uow() as u:
+            changed = rounds.set_window(
+                u,
+                actor=c.actor(slug),
+                round_id=round_id,
+                window=timedelta(days=days),
+                now=c.clock(),
+            )
+        emit(
+            as_json,
+            changed,
+            f"round #{changed.id} '{changed.name}': objection window {changed.window} "
+            "for claims declared from now on (claims already declared keep their deadline)",
+        )
+
+
 @round_app.command("list")
 def list_(ctx: typer.Context, slug: Slug, as_json: Json = False) -> None:
     """List the rounds, newest first."""

@@ -233,6 +233,7 @@ def apply(
                     actor=decision,
                     round_id=action.get_int("round_id"),
                     window=timedelta(hours=action.get_int("window_hours")),
+                    now=now,
                 )
         case "admit_member":
             with _one_transaction(uow):

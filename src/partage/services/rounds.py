@@ -202,20 +202,37 @@ def check_envelope(
     return round_
 
 
-def set_envelope(
-    uow: UnitOfWork, *, actor: Actor, round_id: int, envelope: int, now: datetime
+def change_round(
+    uow: UnitOfWork,
+    *,
+    actor: Actor,
+    round_id: int,
+    now: datetime,
+    envelope: int | None = None,
+    window: timedelta | None = None,
 ) -> Round:
-    """Change an open round's envelope (the part drawn from the commons fund): one balanced
-    entry moves the difference between the fund and the round, either way."""
+    """Change an open round's envelope, its objection window, or both, in one transaction.
+
+    The envelope is the part drawn from the commons fund (what rolled over stays): one
+    balanced entry moves the difference between the fund and the round, either way. The new
+    window applies to claims declared or amended from now on; a claim already declared keeps
+    the deadline it was given, so that neither its claimant nor those who might object find
+    the date moved under them.
+    """
     require_admin(actor.role)
-    round_ = check_envelope(
-        uow, actor=actor, round_id=round_id, envelope=envelope, now=now, lock=True
-    )
-    difference = envelope - round_.envelope
+    round_ = _round(uow, actor, round_id, lock=True)
+    if envelope is not None:
+        round_ = check_envelope(
+            uow, actor=actor, round_id=round_id, envelope=envelope, now=now, lock=True
+        )
+    if window is not None:
+        round_ = check_window_change(uow, actor=actor, round_id=round_id, window=window)
+    difference = 0 if envelope is None else envelope - round_.envelope
+    if (difference or window is not None) and not uow.rounds.change_open_round(
+        actor.org_id, round_id, envelope=envelope if difference else None, window=window
+    ):
+        raise Conflict("round.closed", f"the round '{round_.name}' is closed", "round")
     if difference:
-        if not uow.rounds.change_open_round(actor.org_id, round_id, envelope=envelope):
-            raise Conflict("round.closed", f"the round '{round_.name}' is closed", "round")
-        code = actor.organization.currency.code
         currency = actor.organization.currency
         uow.ledger.append(
             actor.org_id,
@@ -223,16 +240,23 @@ def set_envelope(
                 occurred_at=now,
                 cause=f"round:{round_id}:envelope",
                 memo=f"envelope of '{round_.name}' from {Money(round_.envelope, currency)} "
-                f"to {Money(envelope, currency)}",
+                f"to {Money(round_.envelope + difference, currency)}",
                 postings=[
-                    (chart.COMMONS, difference, code),
-                    (chart.round_account(round_id), -difference, code),
+                    (chart.COMMONS, difference, currency.code),
+                    (chart.round_account(round_id), -difference, currency.code),
                 ],
             ),
             now=now,
         )
     uow.commit()
     return _round(uow, actor, round_id)
+
+
+def set_envelope(
+    uow: UnitOfWork, *, actor: Actor, round_id: int, envelope: int, now: datetime
+) -> Round:
+    """Change an open round's envelope (see :func:`change_round`)."""
+    return change_round(uow, actor=actor, round_id=round_id, envelope=envelope, now=now)
 
 
 def check_window_change(
@@ -251,16 +275,11 @@ def check_window_change(
     return round_
 
 
-def set_window(uow: UnitOfWork, *, actor: Actor, round_id: int, window: timedelta) -> Round:
-    """Change an open round's objection window. It applies to claims declared or amended from
-    now on; a claim already declared keeps the deadline it was given, so that neither its
-    claimant nor those who might object find the date moved under them."""
-    require_admin(actor.role)
-    round_ = check_window_change(uow, actor=actor, round_id=round_id, window=window, lock=True)
-    if not uow.rounds.change_open_round(actor.org_id, round_id, window=window):
-        raise Conflict("round.closed", f"the round '{round_.name}' is closed", "round")
-    uow.commit()
-    return _round(uow, actor, round_id)
+def set_window(
+    uow: UnitOfWork, *, actor: Actor, round_id: int, window: timedelta, now: datetime
+) -> Round:
+    """Change an open round's objection window (see :func:`change_round`)."""
+    return change_round(uow, actor=actor, round_id=round_id, window=window, now=now)
 
 
 def declare_claim(
