@@ -24,7 +24,7 @@ from starlette.datastructures import FormData
 from partage.core.currency import Currency
 from partage.core.errors import DomainError, InvalidInput
 from partage.core.roles import Role
-from partage.services import governance, organizations
+from partage.services import governance, organizations, rounds
 from partage.services.context import Actor, UnitOfWork
 from partage.services.governance import ActionView, Body, DecisionLogEntry, ProposalView
 from partage.web import forms
@@ -134,7 +134,16 @@ ACTION_CHOICES = {
     "public_on": N_("Turn the public page on"),
     "public_off": N_("Turn the public page off"),
     "fill_role": N_("Give a role to a member"),
+    "end_role": N_("End a role"),
     "open_round": N_("Open a contributive round"),
+    "set_round_envelope": N_("Change the envelope of an open round"),
+    "set_round_window": N_("Change the objection window of an open round"),
+    "admit_member": N_("Admit a member"),
+    "remove_member": N_("Remove a member"),
+    "change_college": N_("Move a member to another college"),
+    "set_college_weights": N_("Set the college weights"),
+    "power_on": N_("Turn power from contribution on"),
+    "power_off": N_("Turn power from contribution off"),
 }
 # The governance service's refusals in the reader's words (the service says them in English).
 ERRORS = {
@@ -446,6 +455,8 @@ def show_proposals(
         found = governance.proposals(uow, actor=actor, now=now)
         bodies = governance.bodies(uow, actor=actor)
         roles = governance.roles(uow, actor=actor, now=now, active_only=True)
+        colleges = organizations.colleges(uow, actor=actor)
+        open_rounds = [r for r in rounds.rounds(uow, actor=actor) if r.is_open]
         context = _frame(request, uow, actor, "proposals")
     me = actor.member.id
     mine = [b for b in bodies if me in b.member_ids]
@@ -458,6 +469,8 @@ def show_proposals(
             "thresholds": THRESHOLD_TEXT,
             "action_choices": ACTION_CHOICES,
             "roles": roles,
+            "colleges": colleges,
+            "open_rounds": open_rounds,
             "can_open": context["can_act"] and bool(mine),
         }
     )
@@ -528,7 +541,83 @@ def proposal_action(form: FormData, actor: Actor) -> dict[str, object] | None:
                 code="round.bad_window",
             ),
         }
+    return _member_action(chosen, form) or _round_action(chosen, form, actor)
+
+
+def _days(form: FormData, name: str) -> int:
+    return forms.whole_number(
+        forms.text(form, name), field=name, low=1, high=366, code="round.bad_window"
+    )
+
+
+def _round_action(chosen: str, form: FormData, actor: Actor) -> dict[str, object]:
+    """An action on rounds or on the organization's settings, as the service reads it."""
+    if chosen == "set_round_envelope":
+        return {
+            "kind": "set_round_envelope",
+            "round_id": forms.required_id(forms.text(form, "change_round"), field="change_round"),
+            "envelope": forms.amount(
+                forms.text(form, "new_envelope"),
+                actor.organization.currency,
+                field="new_envelope",
+            ),
+        }
+    if chosen == "set_round_window":
+        return {
+            "kind": "set_round_window",
+            "round_id": forms.required_id(forms.text(form, "change_round"), field="change_round"),
+            "window_hours": 24 * _days(form, "new_window_days"),
+        }
+    if chosen == "set_college_weights":
+        weights = {
+            key.removeprefix("weight_"): forms.text(form, key).replace("%", "").strip()
+            for key in form
+            if key.startswith("weight_")
+        }
+        return {"kind": "set_college_weights", "weights": weights}
+    if chosen == "power_on":
+        return {
+            "kind": "set_contribution_power",
+            "cap": forms.text(form, "power_cap").strip().replace(",", ".") or "2",
+            "hours_per_step": forms.text(form, "power_step").strip().replace(",", ".") or "10",
+        }
+    if chosen == "power_off":
+        return {"kind": "set_contribution_power", "cap": "off"}
     raise InvalidInput("action.unknown_kind", "choose an action from the list", field="action")
+
+
+def _member_action(chosen: str, form: FormData) -> dict[str, object] | None:
+    """An action on members and roles, as the service reads it; None for another kind."""
+    if chosen == "admit_member":
+        name = forms.text(form, "admit_name").strip()
+        if not name:
+            raise InvalidInput(
+                "admit_name.required", "the name of the member to admit is required", "admit_name"
+            )
+        admitted: dict[str, object] = {"kind": "admit_member", "name": name}
+        for key, name in (("email", "admit_email"), ("college", "admit_college")):
+            if forms.text(form, name).strip():
+                admitted[key] = forms.text(form, name).strip()
+        return admitted
+    if chosen == "remove_member":
+        return {
+            "kind": "remove_member",
+            "member_id": forms.required_id(
+                forms.text(form, "remove_member"), field="remove_member"
+            ),
+        }
+    if chosen == "change_college":
+        return {
+            "kind": "change_college",
+            "member_id": forms.required_id(forms.text(form, "move_member"), field="move_member"),
+            "college": forms.text(form, "move_college").strip(),
+        }
+    if chosen == "end_role":
+        return {
+            "kind": "end_role",
+            "role_id": forms.required_id(forms.text(form, "end_role"), field="end_role"),
+        }
+    return None
 
 
 @router.post("/o/{slug}/proposals")

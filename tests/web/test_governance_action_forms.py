@@ -1,0 +1,155 @@
+"""Every kind of action a proposal can carry, chosen in the "open a proposal" form: what the
+form sends is the action the proposal keeps, its page says it in the reader's words, and a
+bad value is refused next to the form with nothing written."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from partage.services import governance
+from tests.conftest import Community
+from tests.services.test_governance_actions import passed
+from tests.web.conftest import Visitor, open_round
+
+ORG = "/o/tiers-lieux"
+
+
+def _open(visitor: Visitor, fields: dict[str, str], lang: str = "en") -> Any:
+    page = visitor.get(f"{ORG}/proposals?lang={lang}").text
+    body = re.search(r'name="body">\s*<option value="(\d+)"', page).group(1)  # type: ignore[union-attr]
+    return visitor.post(
+        f"{ORG}/proposals?lang={lang}",
+        {
+            "body": body,
+            "method": "consent",
+            "days": "3",
+            "title": "Décision",
+            "text": "x",
+            **fields,
+        },
+    )
+
+
+def _stored(c: Community) -> list[governance.ActionView | None]:
+    with c.uow(readonly=True) as u:
+        return [v.proposal.action for v in governance.proposals(u, actor=c.admin, now=c.clock())]
+
+
+@pytest.mark.parametrize(
+    ("fields", "kind", "params", "said"),
+    [
+        (
+            {"action": "admit_member", "admit_name": "Émile", "admit_email": "emile@example.org",
+             "admit_college": "Soutiens"},
+            "admit_member",
+            {"name": "Émile", "email": "emile@example.org", "college": "Soutiens"},
+            "Admit Émile as a member",
+        ),
+        (
+            {"action": "remove_member", "remove_member": "{dario}"},
+            "remove_member",
+            {"member_id": "{dario}"},
+            "Remove Dario",
+        ),
+        (
+            {"action": "change_college", "move_member": "{dario}", "move_college": "Lieux"},
+            "change_college",
+            {"member_id": "{dario}", "college": "Lieux"},
+            "Move Dario to the college Lieux",
+        ),
+        (
+            {"action": "set_college_weights", "weight_Lieux": "50", "weight_Contributeurs": "30",
+             "weight_Soutiens": "20 %"},
+            "set_college_weights",
+            {"weights": {"Lieux": "50", "Contributeurs": "30", "Soutiens": "20"}},
+            "Set the college weights: Lieux 50 %, Contributeurs 30 %, Soutiens 20 %",
+        ),
+        (
+            {"action": "power_on", "power_cap": "3", "power_step": "5"},
+            "set_contribution_power",
+            {"cap": "3", "hours_per_step": "5"},
+            "Let a vote weigh up to 3 votes, one more per 5 hours",
+        ),
+        (
+            {"action": "power_off"},
+            "set_contribution_power",
+            {"cap": "off"},
+            "Turn power from contribution off",
+        ),
+        (
+            {"action": "set_round_envelope", "change_round": "{round}", "new_envelope": "6000"},
+            "set_round_envelope",
+            {"round_id": "{round}", "envelope": 600_000},
+            "Set the envelope of round #{round} to",
+        ),
+        (
+            {"action": "set_round_window", "change_round": "{round}", "new_window_days": "3"},
+            "set_round_window",
+            {"round_id": "{round}", "window_hours": 72},
+            "Set the objection window of round #{round} to 72 h",
+        ),
+    ],
+)  # fmt: skip
+def test_each_action_kind_is_opened_from_the_form(
+    visitor: Visitor,
+    community: Community,
+    fields: dict[str, str],
+    kind: str,
+    params: dict[str, Any],
+    said: str,
+) -> None:
+    c = community
+    ids = {"dario": str(c.dario.member.id), "round": str(open_round(c))}
+
+    def fill(value: Any) -> Any:
+        if isinstance(value, str) and value.startswith("{") and value.endswith("}"):
+            return int(ids[value[1:-1]])
+        return value
+
+    visitor.sign_in("bruno")
+    opened = _open(visitor, {k: v.format(**ids) for k, v in fields.items()})
+    assert opened.status_code == 200, opened.text
+    assert "Your proposal is open." in opened.text
+    assert said.format(**ids) in opened.text
+    [action] = _stored(c)
+    assert action is not None and action.kind == kind
+    assert action.params == {k: fill(v) for k, v in params.items()}
+
+
+def test_a_role_is_ended_from_the_form(visitor: Visitor, community: Community) -> None:
+    c = community
+    passed(c, {"kind": "fill_role", "name": "Trésorière", "holder_id": c.chloe.member.id})
+    visitor.sign_in("bruno")
+    page = visitor.get(f"{ORG}/proposals").text
+    role = re.search(r'name="end_role">\s*<option value="(\d+)"', page).group(1)  # type: ignore[union-attr]
+    assert "Trésorière — Chloé" in page
+    opened = _open(visitor, {"action": "end_role", "end_role": role})
+    assert opened.status_code == 200, opened.text
+    assert f"End the role #{role}" in opened.text
+
+
+@pytest.mark.parametrize(
+    ("fields", "shown"),
+    [
+        ({"action": "set_college_weights", "weight_Lieux": "50", "weight_Contributeurs": "30",
+          "weight_Soutiens": "30"}, "110"),
+        ({"action": "set_round_envelope", "change_round": "{round}", "new_envelope": "99999"},
+         "fonds commun"),
+        ({"action": "admit_member", "admit_name": ""}, "Ce champ est obligatoire."),
+        ({"action": "power_on", "power_cap": "abc"}, "abc"),
+    ],
+)  # fmt: skip
+def test_a_bad_action_is_refused_with_what_was_typed_kept(
+    visitor: Visitor, community: Community, fields: dict[str, str], shown: str
+) -> None:
+    c = community
+    ids = {"round": str(open_round(c))}
+    visitor.sign_in("bruno")
+    refused = _open(visitor, {k: v.format(**ids) for k, v in fields.items()}, lang="fr")
+    assert refused.status_code == 400
+    assert shown in refused.text
+    assert re.search(r'class="form-error" role="alert">[^<]+<', refused.text)
+    assert _stored(c) == []
