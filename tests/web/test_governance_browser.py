@@ -248,3 +248,42 @@ def test_the_decisions_pages_fit_a_phone_screen(
     page.goto(f"{ORG}/proposals/{pid}")
     shoot(page, "governance-fr-proposal-phone")
     context.close()
+
+
+def test_a_proposal_that_raises_a_rounds_envelope_opened_in_french(
+    chromium: object, live_url: str, community: Community
+) -> None:
+    """The form with every kind of action, in French: each kind's fields folded under its
+    own heading; a consent proposal raising a round's envelope, passed and applied."""
+    from partage.services import ledger, rounds
+    from tests.web.conftest import open_round
+
+    c = community
+    round_id = open_round(c, envelope=500_000)
+    bruno = signed_in(chromium, live_url, "fr", "bruno")
+    bruno.goto(f"{ORG}/proposals")  # type: ignore[attr-defined]
+    form = f'form[action="{ORG}/proposals"]'
+    bruno.fill(f'{form} input[name="title"]', "Plus pour le printemps")  # type: ignore[attr-defined]
+    bruno.fill(f'{form} textarea[name="text"]', "Le jardin demande plus de temps.")  # type: ignore[attr-defined]
+    bruno.select_option(f'{form} select[name="action"]', "set_round_envelope")  # type: ignore[attr-defined]
+    bruno.click(f"{form} summary:has-text('Si elle change un budget ouvert')")  # type: ignore[attr-defined]
+    bruno.select_option(f'{form} select[name="change_round"]', str(round_id))  # type: ignore[attr-defined]
+    bruno.fill(f'{form} input[name="new_envelope"]', "6 000")  # type: ignore[attr-defined]
+    bruno.click(f"{form} summary:has-text('Si elle fixe le poids des collèges')")  # type: ignore[attr-defined]
+    shoot(bruno, "governance-fr-every-action")
+    bruno.click(f"{form} button[type=submit]")  # type: ignore[attr-defined]
+    assert "Votre proposition est ouverte." in text(bruno)
+    said = text(bruno, ".action-box")
+    assert "Porter l’enveloppe du budget n° 1 à 6 000,00" in said, said
+
+    c.clock.advance(days=7, hours=1)
+    aicha = signed_in(chromium, live_url, "fr", "aicha")
+    aicha.goto(bruno.url)  # type: ignore[attr-defined]
+    assert "Appliquée" in text(aicha, ".action-box")
+    shoot(aicha, "governance-fr-envelope-applied")
+    with c.uow(readonly=True) as u:
+        [round_] = rounds.rounds(u, actor=c.admin)
+        assert ledger.check(u, actor=c.admin).ok
+    assert round_.envelope == 600_000
+    for page in (bruno, aicha):
+        page.context.close()  # type: ignore[attr-defined]
