@@ -135,9 +135,9 @@ def test_a_role_is_ended_from_the_form(visitor: Visitor, community: Community) -
     ("fields", "shown"),
     [
         ({"action": "set_college_weights", "weight_Lieux": "50", "weight_Contributeurs": "30",
-          "weight_Soutiens": "30"}, "110"),
+          "weight_Soutiens": "30"}, "Les poids des collèges totalisent 110, pas 100."),
         ({"action": "set_round_envelope", "change_round": "{round}", "new_envelope": "99999"},
-         "fonds commun"),
+         "Le fonds commun contient 5000.00 EUR : pas assez pour 94999.00 EUR."),
         ({"action": "admit_member", "admit_name": ""}, "Ce champ est obligatoire."),
         ({"action": "power_on", "power_cap": "abc"}, "abc"),
     ],
@@ -153,3 +153,30 @@ def test_a_bad_action_is_refused_with_what_was_typed_kept(
     assert shown in refused.text
     assert re.search(r'class="form-error" role="alert">[^<]+<', refused.text)
     assert _stored(c) == []
+
+
+def test_every_translated_refusal_keeps_its_placeholders_in_french() -> None:
+    from string import Formatter
+
+    from babel.messages.pofile import read_po
+
+    from partage.web import i18n
+
+    with (i18n.LOCALES_DIR / "fr" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        french = {m.id: m.string for m in read_po(handle) if m.id}
+
+    def names(text: str) -> set[str]:
+        return {field for _, field, _, _ in Formatter().parse(text) if field}
+
+    for code, message in i18n.ERROR_MESSAGES.items():
+        assert names(message) == names(str(french[message])), code
+
+
+def test_a_refusal_without_the_params_its_translation_names_keeps_the_services_words() -> None:
+    from partage.core.errors import InvalidInput
+    from partage.web import i18n
+
+    bare = InvalidInput("action.unknown_round", "no round #4", field="action.round_id")
+    assert i18n.error_message(bare, lambda text: text) == "no round #4"
+    full = InvalidInput("action.unknown_round", "no round #4", params={"round": 4})
+    assert i18n.error_message(full, lambda text: text) == "There is no round #4."

@@ -274,6 +274,7 @@ def open_proposal(
                     f"nobody in the body '{body.name}' belongs to the college "
                     f"'{college.name}': a college vote needs members in every college",
                     field="colleges",
+                    params={"body": body.name, "college": college.name},
                 )
     if decider_id is not None and checked.method != "advice":
         raise InvalidInput(

@@ -43,6 +43,7 @@ def check(uow: UnitOfWork, actor: Actor, raw: Mapping[str, object], *, now: date
                     "action.insufficient_fund",
                     f"the commons fund holds {available}, less than the envelope of the round",
                     field="action.envelope",
+                    params={"available": str(available)},
                 )
         case "set_round_envelope":
             rounds.check_envelope(
@@ -76,6 +77,7 @@ def check(uow: UnitOfWork, actor: Actor, raw: Mapping[str, object], *, now: date
                         "action.already_member",
                         f"{address} is already a member",
                         field="action.email",
+                        params={"email": address},
                     )
         case "remove_member":
             member = _active_member(uow, actor, action.get_int("member_id"), "action.member_id")
@@ -87,6 +89,7 @@ def check(uow: UnitOfWork, actor: Actor, raw: Mapping[str, object], *, now: date
                         f"{member.name} cannot be removed while their account {account} holds "
                         f"{balance}: settle it first (the books keep every member who has one)",
                         field="action.member_id",
+                        params={"name": member.name, "balance": str(balance)},
                     )
             admins = [
                 m
@@ -98,6 +101,7 @@ def check(uow: UnitOfWork, actor: Actor, raw: Mapping[str, object], *, now: date
                     "action.last_admin",
                     f"{member.name} is the last admin; make someone else admin first",
                     field="action.member_id",
+                    params={"name": member.name},
                 )
         case "change_college":
             _active_member(uow, actor, action.get_int("member_id"), "action.member_id")
@@ -117,6 +121,7 @@ def check(uow: UnitOfWork, actor: Actor, raw: Mapping[str, object], *, now: date
                     "action.weights_missing",
                     f"give a weight to every college; missing: {', '.join(missing)}",
                     field="action.weights",
+                    params={"colleges": ", ".join(missing)},
                 )
             check_weights(
                 {str(n): Decimal(str(w)) for n, w in weights.items()},
@@ -139,12 +144,14 @@ def check(uow: UnitOfWork, actor: Actor, raw: Mapping[str, object], *, now: date
                     "action.unknown_role",
                     f"no role #{action.get_int('role_id')}",
                     field="action.role_id",
+                    params={"role": action.get_int("role_id")},
                 )
             if not role_active(role, now):
                 raise InvalidInput(
                     "action.role_ended",
                     f"the role '{role.name}' has already ended",
                     field="action.role_id",
+                    params={"role": role.name},
                 )
     return action
 
@@ -162,7 +169,12 @@ def _round_id(uow: UnitOfWork, actor: Actor, action: Action) -> int:
 
 
 def _unknown_college(name: str) -> InvalidInput:
-    return InvalidInput("action.unknown_college", f"no college '{name}'", field="action.college")
+    return InvalidInput(
+        "action.unknown_college",
+        f"no college '{name}'",
+        field="action.college",
+        params={"college": name},
+    )
 
 
 def _active_member(uow: UnitOfWork, actor: Actor, member_id: int, field: str) -> Member:

@@ -87,6 +87,7 @@ def open_round(
             f"the commons fund holds {available}; record the money coming in (a deposit) "
             f"before setting aside an envelope of {Money(envelope, currency)}",
             field="envelope",
+            params={"available": str(available), "needed": str(Money(envelope, currency))},
         )
     rolled_in = max(balance_of(uow, actor=actor, account=chart.ROLLOVER).minor, 0)
     created = uow.rounds.add_round(

@@ -145,48 +145,6 @@ ACTION_CHOICES = {
     "power_on": N_("Turn power from contribution on"),
     "power_off": N_("Turn power from contribution off"),
 }
-# The governance service's refusals in the reader's words (the service says them in English).
-ERRORS = {
-    "body.not_member": N_("Only the members of this body may do that here."),
-    "body.observer": N_("An observer cannot sit in a circle."),
-    "body.duplicate": N_("A body already has this name."),
-    "body.no_members": N_("Name at least one member of the circle."),
-    "proposal.closed": N_("This proposal is closed: nothing more can be done on it."),
-    "proposal.not_author": N_("Only the author of the proposal may do that."),
-    "proposal.not_due": N_("The closing time has not passed yet."),
-    "proposal.same_text": N_("The new text is the same as the current one."),
-    "proposal.bad_closing": N_("A proposal closes between 1 and 366 days from now."),
-    "objection.own_proposal": N_("You cannot object to your own proposal: amend it instead."),
-    "objection.standing": N_("You already have a standing objection on this proposal."),
-    "objection.not_yours": N_("Only the objector may withdraw this objection."),
-    "objection.resolved": N_("This objection is already resolved."),
-    "objection.not_consent": N_("Only a consent proposal takes objections."),
-    "vote.already_cast": N_("You already voted in this secret ballot: a secret vote is final."),
-    "vote.block_not_allowed": N_("This body does not allow blocks."),
-    "vote.bad_choice": N_("Choose one of the answers offered."),
-    "vote.objection_stands": N_("Withdraw your objection before consenting."),
-    "vote.unchanged": N_("That is already your vote."),
-    "vote.score_range": N_("A score is a whole number from 0 to 5."),
-    "vote.scores_missing": N_("Score every option."),
-    "decision.too_early": N_("The decider decides once the advice window has ended."),
-    "decision.not_decider": N_("Only the decider of this proposal may decide."),
-    "action.missing_field": N_("The action is missing a field: fill in every field it needs."),
-    "action.unknown_member": N_("No such member in this organization."),
-    "action.negative_envelope": N_("An envelope cannot be negative."),
-    "proposal.options": N_("A score chooses between 2 and 20 options, one per line."),
-    "proposal.duplicate_option": N_("The same option is given twice."),
-    "proposal.no_colleges": N_(
-        "A college vote needs colleges with weights; this organization has none."
-    ),
-    "proposal.unknown_method": N_("Choose a method from the list."),
-}
-
-
-def translated(error: DomainError, _: Callable[[str], str]) -> DomainError:
-    """The same refusal, its message in the reader's words when we have them."""
-    if error.code not in ERRORS:
-        return error
-    return type(error)(error.code, _(ERRORS[error.code]), error.field, params=error.params)
 
 
 def _now(request: Request) -> Any:
@@ -474,8 +432,6 @@ def show_proposals(
             "can_open": context["can_act"] and bool(mine),
         }
     )
-    if error is not None:
-        error = translated(error, gettext(request))
     return render_form_page(
         request,
         "proposals.html",
@@ -732,8 +688,6 @@ def show_proposal(
             ),
         }
     )
-    if error is not None:
-        error = translated(error, gettext(request))
     return render_form_page(
         request,
         "proposal.html",
@@ -924,8 +878,6 @@ def show_governance(
             ],
         }
     )
-    if error is not None:
-        error = translated(error, gettext(request))
     return render_form_page(
         request,
         "governance.html",

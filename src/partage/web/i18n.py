@@ -113,7 +113,7 @@ ERROR_MESSAGES: dict[str, str] = {
     "round.closed": N_("This round is closed."),
     "round.not_found": N_("There is no such round."),
     "round.insufficient_fund": N_(
-        "The commons fund does not hold enough for this envelope: record a deposit first."
+        "The commons fund holds {available}: not enough for {needed}. Record a deposit first."
     ),
     "round.bad_window": N_("The objection window is between 1 and 366 days."),
     "round.bad_policy": N_("Choose a policy: pro rata, in order or debt."),
@@ -246,6 +246,76 @@ ERROR_MESSAGES: dict[str, str] = {
     "funding.insufficient_fund": N_(
         "The fund does not hold enough to pay the matches: record a deposit first."
     ),
+    # Governance: proposals, votes, objections, bodies, and the actions a decision carries.
+    "body.not_member": N_("Only the members of this body may do that here."),
+    "body.observer": N_("An observer cannot sit in a circle."),
+    "body.duplicate": N_("A body already has this name."),
+    "body.no_members": N_("Name at least one member of the circle."),
+    "proposal.closed": N_("This proposal is closed: nothing more can be done on it."),
+    "proposal.not_author": N_("Only the author of the proposal may do that."),
+    "proposal.not_due": N_("The closing time has not passed yet."),
+    "proposal.same_text": N_("The new text is the same as the current one."),
+    "proposal.bad_closing": N_("A proposal closes between 1 and 366 days from now."),
+    "objection.own_proposal": N_("You cannot object to your own proposal: amend it instead."),
+    "objection.standing": N_("You already have a standing objection on this proposal."),
+    "objection.not_yours": N_("Only the objector may withdraw this objection."),
+    "objection.not_consent": N_("Only a consent proposal takes objections."),
+    "vote.already_cast": N_("You already voted in this secret ballot: a secret vote is final."),
+    "vote.block_not_allowed": N_("This body does not allow blocks."),
+    "vote.bad_choice": N_("Choose one of the answers offered."),
+    "vote.objection_stands": N_("Withdraw your objection before consenting."),
+    "vote.unchanged": N_("That is already your vote."),
+    "vote.score_range": N_("A score is a whole number from 0 to 5."),
+    "vote.scores_missing": N_("Score every option."),
+    "decision.too_early": N_("The decider decides once the advice window has ended."),
+    "decision.not_decider": N_("Only the decider of this proposal may decide."),
+    "action.missing_field": N_("The action is missing a field: fill in every field it needs."),
+    "action.unknown_member": N_("No such member in this organization."),
+    "action.negative_envelope": N_("An envelope cannot be negative."),
+    "proposal.options": N_("A score chooses between 2 and 20 options, one per line."),
+    "proposal.duplicate_option": N_("The same option is given twice."),
+    "proposal.no_colleges": N_(
+        "A college vote needs colleges with weights; this organization has none."
+    ),
+    "proposal.unknown_method": N_("Choose a method from the list."),
+    "proposal.empty_college": N_(
+        "Nobody in the body “{body}” belongs to the college “{college}”: a college vote "
+        "needs members in every college."
+    ),
+    "proposal.scic_colleges": N_(
+        "A SCIC that votes by colleges has at least 3 of them (loi 47-1775, art. 19 octies); "
+        "there are {count}."
+    ),
+    "proposal.scic_weight": N_(
+        "In a SCIC each college weighs between 10 % and 50 % of the votes (loi 47-1775, "
+        "art. 19 octies); the college “{college}” weighs {weight} %."
+    ),
+    "proposal.weight_range": N_(
+        "The weight of the college “{college}” is {weight}: a weight is a percentage above 0."
+    ),
+    "proposal.weights_sum": N_("The college weights sum to {total}, not 100."),
+    "action.weights_sum": N_("The college weights sum to {total}, not 100."),
+    "action.bad_weight": N_("The weight of “{college}” must be a percentage above 0."),
+    "action.weights_missing": N_("Give a weight to every college; missing: {colleges}."),
+    "action.unknown_college": N_("There is no college “{college}”."),
+    "action.unknown_round": N_("There is no round #{round}."),
+    "action.unknown_role": N_("There is no role #{role}."),
+    "action.role_ended": N_("The role “{role}” has already ended."),
+    "action.already_member": N_("{email} is already a member."),
+    "action.last_admin": N_("{name} is the last admin: make someone else admin first."),
+    "action.member_balance": N_(
+        "{name} cannot be removed while their account holds {balance}: settle it first."
+    ),
+    "action.insufficient_fund": N_(
+        "The commons fund holds {available}, less than the envelope of the round."
+    ),
+    "round.below_missions": N_(
+        "The missions of “{round}” set aside {amount}: the envelope cannot go below it."
+    ),
+    "round.below_accepted": N_(
+        "The claims accepted in “{round}” add up to {amount}: the envelope cannot go below "
+        "what was consented to."
+    ),
 }
 
 # Codes built from a field name (``justification.required``) are translated by their suffix.
@@ -261,11 +331,18 @@ SUFFIX_MESSAGES: dict[str, str] = {
 
 
 def error_message(error: DomainError, gettext: Callable[[str], str]) -> str:
-    """The reader's words for ``error``, naming what its params name (a line, a cell)."""
+    """The reader's words for ``error``, naming what its params name (a line, a cell).
+
+    A refusal raised without the params its translation names is shown as the service wrote
+    it: an English sentence with its amounts beats a French one with holes in it.
+    """
     message = message_for(error.code, error.message, gettext)
-    if error.params and error.code in ERROR_MESSAGES:
+    if error.code not in ERROR_MESSAGES:
+        return message
+    try:
         return message.format_map(error.params)
-    return message
+    except (KeyError, IndexError, ValueError):
+        return error.message
 
 
 def message_for(code: str, fallback: str, gettext: Callable[[str], str]) -> str:

@@ -220,6 +220,7 @@ def _weights(value: object, where: str) -> dict[str, str]:
                 "action.bad_weight",
                 f"the weight of {college!r} must be a percentage above 0, not {weight!r}",
                 field=f"{where}.{college}",
+                params={"college": str(college)},
             )
         clean[college] = str(number)
     total = sum((Decimal(w) for w in clean.values()), Decimal(0))
@@ -228,6 +229,7 @@ def _weights(value: object, where: str) -> dict[str, str]:
             "action.weights_sum",
             f"the college weights sum to {total.normalize():f}, not 100",
             field=where,
+            params={"total": f"{total.normalize():f}"},
         )
     return clean
 

@@ -340,6 +340,7 @@ def check_weights(weights: dict[str, Decimal], *, scic: bool, field: str = "weig
                 f"a SCIC that votes by colleges has at least {SCIC_MIN_COLLEGES} of them "
                 f"(loi 47-1775, art. 19 octies); there are {len(weights)}",
                 field=field,
+                params={"count": len(weights)},
             )
         for name, weight in weights.items():
             if not SCIC_MIN_WEIGHT <= weight <= SCIC_MAX_WEIGHT:
@@ -349,6 +350,7 @@ def check_weights(weights: dict[str, Decimal], *, scic: bool, field: str = "weig
                     f"(loi 47-1775, art. 19 octies); the college {name!r} weighs "
                     f"{plain_decimal(weight)} %",
                     field=field,
+                    params={"college": name, "weight": plain_decimal(weight)},
                 )
     for name, weight in weights.items():
         if weight <= 0:
@@ -357,6 +359,7 @@ def check_weights(weights: dict[str, Decimal], *, scic: bool, field: str = "weig
                 f"the weight of the college {name!r} is {plain_decimal(weight)}: a weight is "
                 "a percentage above 0",
                 field=field,
+                params={"college": name, "weight": plain_decimal(weight)},
             )
     total = sum(weights.values(), Decimal(0))
     if total != 100:
@@ -365,4 +368,5 @@ def check_weights(weights: dict[str, Decimal], *, scic: bool, field: str = "weig
             f"the college weights sum to {plain_decimal(total)}, not 100: "
             + ", ".join(f"{n} {plain_decimal(w)}" for n, w in weights.items()),
             field=field,
+            params={"total": plain_decimal(total)},
         )
