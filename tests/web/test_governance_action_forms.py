@@ -83,13 +83,13 @@ def _stored(c: Community) -> list[governance.ActionView | None]:
             {"action": "set_round_envelope", "change_round": "{round}", "new_envelope": "6000"},
             "set_round_envelope",
             {"round_id": "{round}", "envelope": 600_000},
-            "Set the envelope of round #{round} to",
+            "Set the envelope of the round “Printemps 2026” to",
         ),
         (
             {"action": "set_round_window", "change_round": "{round}", "new_window_days": "3"},
             "set_round_window",
             {"round_id": "{round}", "window_hours": 72},
-            "Set the objection window of round #{round} to 72 h",
+            "Set the objection window of the round “Printemps 2026” to 72 h",
         ),
     ],
 )  # fmt: skip

@@ -274,7 +274,7 @@ def test_a_proposal_that_raises_a_rounds_envelope_opened_in_french(
     bruno.click(f"{form} button[type=submit]")  # type: ignore[attr-defined]
     assert "Votre proposition est ouverte." in text(bruno)
     said = text(bruno, ".action-box")
-    assert "Porter l’enveloppe du budget n° 1 à 6 000,00" in said, said
+    assert "Porter l’enveloppe du budget « Printemps 2026 » à 6 000,00" in said, said
 
     c.clock.advance(days=7, hours=1)
     aicha = signed_in(chromium, live_url, "fr", "aicha")

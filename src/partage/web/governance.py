@@ -165,13 +165,22 @@ def close_due(request: Request, slug: str) -> None:
 
 
 def action_text(
-    action: ActionView | None, names: Mapping[int, str], request: Request, currency: Currency
+    action: ActionView | None,
+    names: Mapping[int, str],
+    request: Request,
+    currency: Currency,
+    round_names: Mapping[int, str] | None = None,
 ) -> str:
-    """What a proposal's action does, in the reader's words."""
+    """What a proposal's action does, in the reader's words (a round by its name when known)."""
     if action is None:
         return ""
     _ = gettext(request)
     p = action.params
+
+    def round_() -> str:
+        value = p.get("round_id")
+        known = (round_names or {}).get(value) if isinstance(value, int) else None
+        return _("“%(name)s”") % {"name": known} if known else f"#{value}"
 
     def who(key: str) -> str:
         value = p.get(key)
@@ -225,17 +234,17 @@ def action_text(
                 "step": p.get("hours_per_step", "10"),
             }
         case "set_round_envelope":
-            return _("Set the envelope of round #%(round)s to %(envelope)s") % {
-                "round": p.get("round_id"),
+            return _("Set the envelope of the round %(round)s to %(envelope)s") % {
+                "round": round_(),
                 "envelope": Formatter(lang_of(request)).money(envelope, currency)
                 if isinstance(envelope := p.get("envelope"), int)
                 else envelope,
             }
         case "set_round_window":
             return _(
-                "Set the objection window of round #%(round)s to %(hours)s h, "
+                "Set the objection window of the round %(round)s to %(hours)s h, "
                 "for claims declared from then on"
-            ) % {"round": p.get("round_id"), "hours": p.get("window_hours")}
+            ) % {"round": round_(), "hours": p.get("window_hours")}
     return action.summary
 
 
@@ -306,7 +315,11 @@ def why(view: ProposalView, request: Request) -> str:
 
 
 def log_line(
-    entry: DecisionLogEntry, request: Request, names: Mapping[int, str], currency: Currency
+    entry: DecisionLogEntry,
+    request: Request,
+    names: Mapping[int, str],
+    currency: Currency,
+    round_names: Mapping[int, str] | None = None,
 ) -> str:
     """A log entry in the reader's words, with what it carries worth reading."""
     _ = gettext(request)
@@ -340,7 +353,9 @@ def log_line(
         if isinstance(action, Mapping):
             kind = str(action.get("kind", ""))
             params = {k: v for k, v in action.items() if k != "kind"}
-            detail = action_text(ActionView(kind, params, entry.text), names, request, currency)
+            detail = action_text(
+                ActionView(kind, params, entry.text), names, request, currency, round_names
+            )
     elif entry.kind == "action_failed":
         detail = str(d.get("reason", ""))
     elif entry.kind == "contribution_power_set":
@@ -378,6 +393,7 @@ def _frame(request: Request, uow: UnitOfWork, actor: Actor, tab: str) -> dict[st
     frame = org_frame(uow, actor, section="decisions")
     names: dict[int, str] = frame["names"]
     currency = actor.organization.currency
+    round_names = {r.id: r.name for r in rounds.rounds(uow, actor=actor)}
     return {
         **frame,
         "tab": tab,
@@ -389,9 +405,9 @@ def _frame(request: Request, uow: UnitOfWork, actor: Actor, tab: str) -> dict[st
         "body_who": BODY_WHO,
         "role_ended": ROLE_ENDED,
         "resolution_name": RESOLUTION_NAME,
-        "action_text": lambda action: action_text(action, names, request, currency),
+        "action_text": lambda action: action_text(action, names, request, currency, round_names),
         "why": lambda view: why(view, request),
-        "log_line": lambda entry: log_line(entry, request, names, currency),
+        "log_line": lambda entry: log_line(entry, request, names, currency, round_names),
         "log_who": log_who,
         "body_name": lambda body: body_name(body, request),
     }
