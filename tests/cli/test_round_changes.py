@@ -53,3 +53,21 @@ def test_bad_changes_are_refused_naming_the_rule(cli) -> None:  # type: ignore[n
     zero_days = cli("round", "set-window", slug, str(r), "0", "--json")
     assert json.loads(zero_days.stdout)["error"]["code"] == "round.bad_window"
     assert _json(cli("ledger", "check", slug, "--json"))["entries"] == 2
+
+
+def test_a_consent_proposal_from_the_command_line_changes_the_window(cli, clock) -> None:  # type: ignore[no-untyped-def]
+    slug, r = _setup(cli)
+    action = json.dumps({"kind": "set_round_window", "round_id": r, "window_hours": 48})
+    opened = _json(
+        cli("proposal", "open", slug, "--title", "Deux jours", "--text", "x", "--action", action,
+            "--json")
+    )  # fmt: skip
+    pid = opened["proposal"]["id"]
+    clock.advance(days=8)
+    closed = _json(cli("proposal", "close", slug, str(pid), "--json"))[0]  # one closed
+    assert closed["outcome"]["action_status"] == "applied", closed
+    assert _json(cli("round", "show", slug, str(r), "--json"))["view"]["round"]["window"] == 172800
+    refused = cli("proposal", "open", slug, "--title", "Trop", "--text", "x", "--action",
+                  json.dumps({"kind": "set_round_envelope", "round_id": r, "envelope": 10**9}),
+                  "--json")  # fmt: skip
+    assert json.loads(refused.stdout)["error"]["code"] == "round.insufficient_fund"
