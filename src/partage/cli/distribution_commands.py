@@ -11,6 +11,7 @@ import typer
 
 from partage.cli.context import CliContext, cli_context
 from partage.cli.output import Json, emit, reporting
+from partage.core.distribution import Distribution
 from partage.core.errors import InvalidInput
 from partage.core.money import parse_minor
 from partage.services import distributions, organizations
@@ -161,17 +162,17 @@ def list_(ctx: typer.Context, slug: Slug, as_json: Json = False) -> None:
             found,
             "\n".join(
                 f"#{d.id:<4} {d.created_at:%Y-%m-%d} {d.model:<15} budget {d.result['budget']}, "
-                f"unallocated {d.result['unallocated']}{_origin(d.source)}"
+                f"unallocated {d.result['unallocated']}{_origin(d)}"
                 for d in found
             ),
         )
 
 
-def _origin(source: dict[str, Any]) -> str:
+def _origin(found: Distribution) -> str:
     """How a distribution came to be, when it did not run here."""
-    if source.get("imported_from") == "sourcecred":
-        return f" (imported from SourceCred, distribution {source.get('distribution', '?')})"
-    if source.get("cred"):
+    if found.imported_from_sourcecred:
+        return f" (imported from SourceCred, distribution {found.source.get('distribution', '?')})"
+    if found.over_cred:
         return " (grain over the organization's cred)"
     return ""
 
@@ -191,7 +192,7 @@ def show(
         def human() -> None:
             typer.echo(
                 f"distribution #{found.id}: {found.model}, budget {found.result['budget']}"
-                f"{_origin(found.source)}"
+                f"{_origin(found)}"
             )
             written = found.result.get("language", "en")
             why = found.result.get(
@@ -200,7 +201,7 @@ def show(
             )
             # Imported history carries no explanation: the grain was paid in SourceCred.
             elsewhere = "reçu dans SourceCred" if lang == "fr" else "received in SourceCred"
-            imported = found.source.get("imported_from") == "sourcecred"
+            imported = found.imported_from_sourcecred
             width = max((len(names.get(w, w)) for w in found.result["allocations"]), default=8)
             for who, amount in found.result["allocations"].items():
                 said = why.get(who) or (elsewhere if imported else "")

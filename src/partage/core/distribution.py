@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+# A distribution paid in SourceCred and imported as history: it moved no money here.
+IMPORTED_FROM_SOURCECRED = "sourcecred"
+
 
 @dataclass(frozen=True, slots=True)
 class Distribution:
@@ -25,3 +28,12 @@ class Distribution:
     entry_seq: int | None
     created_at: datetime
     created_by: int
+
+    @property
+    def imported_from_sourcecred(self) -> bool:
+        return self.source.get("imported_from") == IMPORTED_FROM_SOURCECRED
+
+    @property
+    def over_cred(self) -> bool:
+        """Grain over the organization's cred (``--cred``)."""
+        return bool(self.source.get("cred"))

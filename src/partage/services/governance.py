@@ -406,6 +406,12 @@ def vote(
         )
     clean_scores = _check_scores(p, scores) if p.method == "score" else None
     if p.method != "score":
+        if scores is not None:
+            raise InvalidInput(
+                "vote.choice_expected",
+                "only a score proposal takes scores: give agree, abstain or disagree",
+                "scores",
+            )
         _check_choice(p, choice)
     elif choice is not None:
         raise InvalidInput(

@@ -221,6 +221,10 @@ def change_round(
     the date moved under them.
     """
     require_admin(actor.role)
+    if envelope is None and window is None:
+        raise InvalidInput(
+            "round.nothing_to_change", "give a new envelope, a new window, or both", "envelope"
+        )
     round_ = _round(uow, actor, round_id, lock=True)
     if envelope is not None:
         round_ = check_envelope(

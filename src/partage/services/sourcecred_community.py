@@ -32,6 +32,7 @@ from typing import Any
 from urllib.parse import quote
 
 from partage.core.community import MemberKind
+from partage.core.distribution import IMPORTED_FROM_SOURCECRED
 from partage.core.errors import InvalidInput
 from partage.core.grain_units import GrainRate, grain_text, parse_grain_value
 from partage.core.models.base import ModelResult
@@ -57,7 +58,8 @@ from partage.storage.sourcecred_repo import (
     SourceCredImportRepository,
 )
 
-SOURCE = "sourcecred"  # the aliases' source, the distributions' fund and ``imported_from``
+# The aliases' source, the distributions' fund and ``imported_from``.
+SOURCE = IMPORTED_FROM_SOURCECRED
 ID_PREFIX = "sourcecred:"
 ALIAS_PREFIX = "sourcecred-alias:"
 ALIAS_LIMIT = 300  # the alias column's width

@@ -90,7 +90,7 @@ def _describe(d: Distribution, actor: Actor, fmt: Formatter, request: Request) -
         "name": _(MODEL_NAMES.get(key, d.model)),
         "hint": _(MODEL_HINTS[key]) if key in MODEL_HINTS else "",
         "period": _read(d.source, fmt, request),
-        "on_scores": isinstance(d.source.get("scores"), Mapping) or bool(d.source.get("cred")),
+        "on_scores": isinstance(d.source.get("scores"), Mapping) or d.over_cred,
         "activity": d.source.get("activity"),
         "fund": account_label(d.fund, {}, {}, _),
         "parameters": parameters(
@@ -98,12 +98,11 @@ def _describe(d: Distribution, actor: Actor, fmt: Formatter, request: Request) -
         ),
         "imported": None,
     }
-    if d.source.get("imported_from") == IMPORTED_FROM_SOURCECRED:
+    if d.imported_from_sourcecred:
         described.update(_imported(d, actor, fmt, request))
     return described
 
 
-IMPORTED_FROM_SOURCECRED = "sourcecred"
 SOURCECRED_POLICIES = {**POLICY_NAMES, "special": N_("Special")}
 
 
