@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    CheckConstraint,
     Column,
     Date,
     ForeignKeyConstraint,
@@ -691,5 +692,14 @@ governance_settings = Table(
     Column("hours_per_step", String(40), nullable=True),
     Column("updated_at", Stamp, nullable=False),
     Column("updated_by", BigInteger, nullable=False),
+    # What recognised contribution is measured in: 'hours', or a recorded distribution's payouts.
+    Column("power_basis", String(20), nullable=False, server_default="hours"),
+    Column("power_distribution_id", BigInteger, nullable=True),
     ForeignKeyConstraint(["organization_id"], ["organizations.id"]),
+    ForeignKeyConstraint(
+        ["organization_id", "power_distribution_id"],
+        ["distributions.organization_id", "distributions.id"],
+        name="fk_governance_settings_organization_id_distributions",
+    ),
+    CheckConstraint("power_basis IN ('hours', 'distribution')", name="power_basis"),
 )
