@@ -1,0 +1,1 @@
+"""Commissions and splits on the transactions a platform carries (rules, engine, refunds)."""
