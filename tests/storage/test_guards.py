@@ -47,6 +47,56 @@ def test_postgres_refuses_an_unbalanced_entry_written_straight_in(
         )
 
 
+def test_postgres_refuses_an_entry_whose_second_posting_is_off(
+    engine: Engine, community: Community
+) -> None:
+    """The balance check fires once per entry but sums all its postings, however written."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("the deferred balance trigger is PostgreSQL's; SQLite relies on the core check")
+    org = _org(engine)
+    with pytest.raises(DBAPIError, match="unbalanced"), engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO ledger_entries (organization_id, seq, occurred_at, recorded_at, cause,"
+                " memo, prev_hash, hash) VALUES (:o, 98, now(), now(), 'forged', '', 'x', 'y')"
+            ),
+            {"o": org},
+        )
+        for line, amount in ((1, 100), (2, -100), (3, 5)):
+            conn.execute(
+                text(
+                    "INSERT INTO ledger_postings (organization_id, entry_seq, line, account,"
+                    " currency, amount) VALUES (:o, 98, :line, 'bank', 'EUR', :amount)"
+                ),
+                {"o": org, "line": line, "amount": amount},
+            )
+
+
+def test_postgres_refuses_postings_added_to_an_entry_already_written(
+    engine: Engine, community: Community
+) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("the statement guard is PostgreSQL's; SQLite relies on the hash chain")
+    c = community
+    with c.uow() as u:
+        seq = ledger.deposit(u, actor=c.admin, amount=5_000, memo="dons", now=c.clock()).seq
+    org = _org(engine)
+    with pytest.raises(DBAPIError, match="written with their entry"), engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO ledger_postings (organization_id, entry_seq, line, account,"
+                " currency, amount) VALUES (:o, :s, 7, 'bank', 'EUR', 10),"
+                " (:o, :s, 8, 'fund:commons', 'EUR', -10)"
+            ),
+            {"o": org, "s": seq},
+        )
+    with engine.connect() as conn:
+        lines = conn.execute(
+            text("SELECT count(*) FROM ledger_postings WHERE entry_seq = :s"), {"s": seq}
+        ).scalar()
+    assert lines == 2
+
+
 def test_ledger_rows_and_claim_threads_cannot_be_updated_or_deleted(
     engine: Engine, community: Community
 ) -> None:

@@ -464,6 +464,9 @@ COUNTER_KINDS = (
     "proposal_objection",
     "proposal_advice",
     "governance_event",
+    # value flows (issue 6)
+    "transaction",
+    "transaction_import",
 )
 
 # -- governance (issue 5) -------------------------------------------------------------------
@@ -702,4 +705,95 @@ governance_settings = Table(
         name="fk_governance_settings_organization_id_distributions",
     ),
     CheckConstraint("power_basis IN ('hours', 'distribution')", name="power_basis"),
+)
+
+# Value flows (issue 6): the transactions a platform carries, split by versioned rules.
+# A rule version is the rule document as typed (JSON), in force from its day (UTC).
+split_rule_versions = Table(
+    "split_rule_versions",
+    metadata,
+    Column("organization_id", Id, primary_key=True),
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("effective_from", Date, nullable=False),
+    Column("rules", Text, nullable=False),
+    Column("note", Text, nullable=False),
+    Column("created_at", Stamp, nullable=False),
+    Column("created_by", BigInteger, nullable=True),
+    # The decision that set this version, when a proposal's action did.
+    Column("proposal_id", BigInteger, nullable=True),
+    ForeignKeyConstraint(["organization_id"], ["organizations.id"]),
+)
+
+# One row per transaction or refund; its money is the ledger entry ``entry_seq``, whose
+# postings are laid out as: line 1 the cash, then the party paid, then the commission's
+# lines from ``commission_line``, then the shares of the amount from ``amount_line``.
+# A refund (``refund_of`` set) has the same layout with every sign reversed; its amount is
+# what it gives back, positive. No foreign key to members or entries: bulk imports write
+# hundreds of thousands of rows a minute and the service checks both before writing.
+transactions = Table(
+    "transactions",
+    metadata,
+    Column("organization_id", Id, primary_key=True),
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("reference", String(200), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("occurred_at", Stamp, nullable=False),
+    Column("recorded_at", Stamp, nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("currency", String(12), nullable=False),
+    Column("status", String(63), nullable=False),
+    Column("payee_id", BigInteger, nullable=False),
+    Column("payer", String(200), nullable=False),
+    Column("parties", Text, nullable=False),
+    Column("rule_version", Integer, nullable=False),
+    Column("commission", BigInteger, nullable=False),
+    Column("entry_seq", BigInteger, nullable=False),
+    Column("commission_line", Integer, nullable=False),
+    Column("amount_line", Integer, nullable=False),
+    Column("refund_of", BigInteger, nullable=True),
+    Column("idempotency_key", String(200), nullable=True),
+    Column("request_hash", String(64), nullable=True),
+    Column("import_id", BigInteger, nullable=True),
+    ForeignKeyConstraint(["organization_id"], ["organizations.id"]),
+    UniqueConstraint("organization_id", "reference", name="uq_transactions_reference"),
+    UniqueConstraint("organization_id", "idempotency_key", name="uq_transactions_idempotency"),
+    Index("ix_transactions_occurred", "organization_id", "occurred_at"),
+    Index("ix_transactions_payee", "organization_id", "payee_id"),
+)
+
+# A bulk import: ``position`` counts the rows of the file already dealt with (posted or
+# reported), committed with them, so that an interrupted import resumes after it.
+transaction_imports = Table(
+    "transaction_imports",
+    metadata,
+    Column("organization_id", Id, primary_key=True),
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("file_name", String(500), nullable=False),
+    Column("file_sha256", String(64), nullable=False),
+    Column("format", String(10), nullable=False),
+    Column("status", String(12), nullable=False),
+    Column("position", BigInteger, nullable=False),
+    Column("posted", BigInteger, nullable=False),
+    Column("failed", BigInteger, nullable=False),
+    Column("started_at", Stamp, nullable=False),
+    Column("finished_at", Stamp, nullable=True),
+    Column("started_by", BigInteger, nullable=True),
+    ForeignKeyConstraint(["organization_id"], ["organizations.id"]),
+    CheckConstraint("status IN ('running', 'done')", name="status"),
+    Index("ix_transaction_imports_file", "organization_id", "file_sha256"),
+)
+
+transaction_import_errors = Table(
+    "transaction_import_errors",
+    metadata,
+    Column("organization_id", Id, primary_key=True),
+    Column("import_id", BigInteger, primary_key=True),
+    Column("row", BigInteger, primary_key=True, autoincrement=False),
+    Column("field", String(100), nullable=False),
+    Column("code", String(100), nullable=False),
+    Column("message", Text, nullable=False),
+    ForeignKeyConstraint(
+        ["organization_id", "import_id"],
+        ["transaction_imports.organization_id", "transaction_imports.id"],
+    ),
 )
