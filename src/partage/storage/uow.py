@@ -21,6 +21,8 @@ from partage.storage.governance_repo import GovernanceRepository
 from partage.storage.ledger_repo import LedgerRepository
 from partage.storage.rounds_repo import RoundRepository
 from partage.storage.sourcecred_repo import SourceCredImportRepository
+from partage.storage.transactions_bulk import TransactionImportRepository
+from partage.storage.transactions_repo import TransactionRepository
 
 
 class UnitOfWork:
@@ -34,6 +36,8 @@ class UnitOfWork:
     funding_calls: FundingCallRepository
     sourcecred: SourceCredImportRepository
     governance: GovernanceRepository
+    transactions: TransactionRepository
+    transaction_imports: TransactionImportRepository
 
     def __init__(self, engine: Engine, *, readonly: bool = False) -> None:
         self.engine = engine
@@ -57,6 +61,8 @@ class UnitOfWork:
         self.sourcecred = SourceCredImportRepository(conn)
         self.cred = CredRepository(conn)
         self.governance = GovernanceRepository(conn, self.community)
+        self.transactions = TransactionRepository(conn)
+        self.transaction_imports = TransactionImportRepository(conn)
         return self
 
     def __exit__(
