@@ -23,6 +23,7 @@ from partage.storage.rounds_repo import RoundRepository
 from partage.storage.sourcecred_repo import SourceCredImportRepository
 from partage.storage.transactions_bulk import TransactionImportRepository
 from partage.storage.transactions_repo import TransactionRepository
+from partage.storage.value_flows_repo import ValueFlowsRepository
 
 
 class UnitOfWork:
@@ -38,6 +39,7 @@ class UnitOfWork:
     governance: GovernanceRepository
     transactions: TransactionRepository
     transaction_imports: TransactionImportRepository
+    value_flows: ValueFlowsRepository
 
     def __init__(self, engine: Engine, *, readonly: bool = False) -> None:
         self.engine = engine
@@ -63,6 +65,7 @@ class UnitOfWork:
         self.governance = GovernanceRepository(conn, self.community)
         self.transactions = TransactionRepository(conn)
         self.transaction_imports = TransactionImportRepository(conn)
+        self.value_flows = ValueFlowsRepository(conn)
         return self
 
     def __exit__(
