@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.api.conftest import ORG, Api
+from tests.services.test_governance_power import paid_by_scores
 
 
 def proposal(api: Api, who: str = "bruno", status: int = 201, **fields: Any) -> Any:
@@ -204,11 +205,16 @@ def test_refusals_write_nothing(api: Api) -> None:
     assert api.ok("GET", f"{ORG}/decisions") == []
 
 
+HOURS_3_BY_5 = {"cap": "3", "hours_per_step": "5", "basis": "hours", "distribution_id": None}
+
+
 def test_power_from_contribution_is_set_by_an_admin_and_frozen_into_new_votes(api: Api) -> None:
     assert api.ok("GET", f"{ORG}/contribution-power", "bruno") == {
         "on": False,
         "cap": None,
         "hours_per_step": None,
+        "basis": None,
+        "distribution_id": None,
     }
     assert (
         api.client.put(
@@ -219,13 +225,52 @@ def test_power_from_contribution_is_set_by_an_admin_and_frozen_into_new_votes(ap
     bad = api.client.put(f"{ORG}/contribution-power", headers=api.as_("aicha"), json={"cap": "x"})
     assert bad.status_code == 422 and bad.json()["error"]["field"] == "cap"
     on = api.ok("PUT", f"{ORG}/contribution-power", json={"cap": "3", "hours_per_step": "5"})
-    assert on == {"on": True, "cap": "3", "hours_per_step": "5"}
+    assert on == {
+        "on": True,
+        "cap": "3",
+        "hours_per_step": "5",
+        "basis": "hours",
+        "distribution_id": None,
+    }
     opened = proposal(api, "aicha", method="vote", closes_in_hours=2)
-    assert opened["proposal"]["contribution_power"] == {"cap": "3", "hours_per_step": "5"}
+    assert opened["proposal"]["contribution_power"] == HOURS_3_BY_5
     off = api.ok("PUT", f"{ORG}/contribution-power", json={"cap": None})
     assert off["on"] is False
     kept = api.ok("GET", f"{ORG}/proposals/{opened['proposal']['id']}")
-    assert kept["proposal"]["contribution_power"] == {"cap": "3", "hours_per_step": "5"}
+    assert kept["proposal"]["contribution_power"] == HOURS_3_BY_5
     assert [e["kind"] for e in api.ok("GET", f"{ORG}/decisions")].count(
         "contribution_power_set"
     ) == 2
+
+
+def test_power_from_a_distribution_through_the_api(api: Api) -> None:
+    c = api.community
+    for body, field in (
+        ({"cap": "2", "distribution_id": 9}, "distribution_id"),
+        ({"cap": "2", "basis": "distribution"}, "distribution_id"),
+        ({"cap": "2", "basis": "likes"}, "basis"),
+    ):
+        refused = api.client.put(f"{ORG}/contribution-power", headers=api.as_("aicha"), json=body)
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["error"]["field"] == field
+    assert api.ok("GET", f"{ORG}/contribution-power")["on"] is False
+    assert api.ok("GET", f"{ORG}/decisions") == []
+    distribution_id = paid_by_scores(c)
+    on = api.ok("PUT", f"{ORG}/contribution-power", json={"cap": "2", "distribution_id": 1})
+    assert on == {
+        "on": True,
+        "cap": "2",
+        "hours_per_step": "10",
+        "basis": "distribution",
+        "distribution_id": distribution_id,
+    }
+    opened = proposal(api, "bruno", method="vote", closes_in_hours=2)
+    pid = opened["proposal"]["id"]
+    assert opened["proposal"]["contribution_power"]["distribution_id"] == distribution_id
+    for who, choice in (("bruno", "agree"), ("dario", "agree"), ("chloe", "disagree")):
+        api.ok("POST", f"{ORG}/proposals/{pid}/votes", who, json={"choice": choice})
+    api.ok("POST", f"{ORG}/proposals/{pid}/votes", "aicha", json={"choice": "disagree"})
+    c.clock.advance(hours=3)
+    closed = api.ok("POST", f"{ORG}/proposals/{pid}/close", "dario")
+    # Bruno 2 (capped), Dario 2, Chloé 1.5, Aïcha 1: 4 of 6.5 agree.
+    assert (closed["outcome"]["outcome"], closed["outcome"]["result"]) == ("passed", "0.615385")

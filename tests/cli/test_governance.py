@@ -13,6 +13,7 @@ from partage.cli.context import CliContext
 from partage.cli.main import app
 from partage.services.context import UnitOfWorkFactory
 from tests.conftest import Community, FakeClock
+from tests.services.test_governance_power import paid_by_scores
 
 runner = CliRunner()
 SLUG = "tiers-lieux"
@@ -205,5 +206,24 @@ def test_power_from_contribution_from_the_command_line(cli: Any) -> None:
     assert ok(cli("dario", "contribution-power", SLUG, "--json")) == {
         "cap": "2",
         "hours_per_step": "8",
+        "basis": "hours",
+        "distribution_id": None,
     }
     assert ok(cli("aicha", "contribution-power", SLUG, "--off", "--json")) is None
+
+
+def test_power_from_a_distribution_from_the_command_line(cli: Any, community: Community) -> None:
+    unknown = cli("aicha", "contribution-power", SLUG, "--cap", "2", "--distribution", "4")
+    assert unknown.exit_code == 3
+    assert "no recorded distribution #4" in unknown.output
+    assert ok(cli("aicha", "contribution-power", SLUG, "--json")) is None
+    distribution_id = paid_by_scores(community)
+    on = cli("aicha", "contribution-power", SLUG, "--cap", "2", "--distribution", "1")
+    assert on.exit_code == 0, on.output
+    assert "a vote weighs 1 + payout / average payout of distribution #1, at most 2" in on.output
+    assert ok(cli("dario", "contribution-power", SLUG, "--json")) == {
+        "cap": "2",
+        "hours_per_step": "10",
+        "basis": "distribution",
+        "distribution_id": distribution_id,
+    }

@@ -12,6 +12,7 @@ import pytest
 from partage.services import governance
 from tests.conftest import Community
 from tests.services.test_governance_actions import passed
+from tests.services.test_governance_power import paid_by_scores
 from tests.web.conftest import Visitor, open_round
 
 ORG = "/o/tiers-lieux"
@@ -180,3 +181,21 @@ def test_a_refusal_without_the_params_its_translation_names_keeps_the_services_w
     assert i18n.error_message(bare, lambda text: text) == "no round #4"
     full = InvalidInput("action.unknown_round", "no round #4", params={"round": 4})
     assert i18n.error_message(full, lambda text: text) == "There is no round #4."
+
+
+def test_a_proposal_bases_power_on_a_distribution_from_the_form(
+    visitor: Visitor, community: Community
+) -> None:
+    distribution_id = paid_by_scores(community)
+    visitor.sign_in("bruno")
+    page = _open(
+        visitor,
+        {"action": "power_on", "power_cap": "3", "power_distribution": str(distribution_id)},
+        lang="fr",
+    )
+    assert page.status_code in (200, 303), page.text
+    [action] = _stored(community)
+    assert action is not None
+    assert action.params == {"cap": "3", "hours_per_step": "10", "distribution_id": 1}
+    said = visitor.get(f"{ORG}/proposals?lang=fr").text
+    assert "une de plus par versement moyen de la répartition n° 1" in said

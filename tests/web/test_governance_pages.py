@@ -10,6 +10,7 @@ from typing import Any
 
 from partage.services import governance
 from tests.conftest import Community
+from tests.services.test_governance_power import paid_by_scores
 from tests.web.conftest import Visitor
 
 ORG = "/o/tiers-lieux"
@@ -291,3 +292,33 @@ def test_a_proposal_that_sets_power_from_contribution_says_so(
     page = visitor.get(f"{ORG}/proposals/{pid}").text
     assert "Let a vote weigh up to 2 votes, one more per 10 hours" in page
     assert "Laisser un vote peser jusqu’à 2 voix" in visitor.get(f"{ORG}/proposals?lang=fr").text
+
+
+def test_an_admin_bases_power_on_a_distribution_in_either_language(
+    visitor: Visitor, community: Community
+) -> None:
+    visitor.sign_in("aicha")
+    refused = visitor.post(
+        f"{ORG}/governance/power?lang=fr", {"power": "on", "cap": "2", "basis": "distribution"}
+    )
+    assert refused.status_code == 400
+    assert "Choisissez la répartition dont les versements pèsent sur les voix." in refused.text
+    with community.uow(readonly=True) as u:
+        assert governance.contribution_power(u, actor=community.admin) is None
+    distribution_id = paid_by_scores(community)
+    page = visitor.get(f"{ORG}/governance?lang=en").text
+    assert f'<option value="{distribution_id}" >#{distribution_id} · grain' in page
+    on = visitor.post(
+        f"{ORG}/governance/power?lang=en",
+        {"power": "on", "cap": "2", "basis": "distribution", "distribution_id": "1"},
+    )
+    assert "The power from contribution is saved." in on.text
+    assert (
+        "a vote weighs 1 + what distribution #1 paid its voter / the average it paid a member, "
+        "at most 2 votes" in on.text
+    )
+    pid = open_consent(community, method="vote")
+    french = visitor.get(f"{ORG}/proposals/{pid}?lang=fr").text
+    assert "1 + ce que la répartition n° 1 a versé à la personne qui vote" in french
+    log = visitor.get(f"{ORG}/decisions?lang=fr").text
+    assert "au plus 2 voix, une de plus par versement moyen de la répartition n° 1" in log

@@ -240,7 +240,13 @@ def close(proposal_id: PathId, actor: OrgActor, uow: Units, now: Now) -> Proposa
 def _power(power: ContributionPower | None) -> ContributionPowerOut:
     if power is None:
         return ContributionPowerOut(on=False, cap=None, hours_per_step=None)
-    return ContributionPowerOut(on=True, cap=power.cap, hours_per_step=power.hours_per_step)
+    return ContributionPowerOut(
+        on=True,
+        cap=power.cap,
+        hours_per_step=power.hours_per_step,
+        basis=power.basis,
+        distribution_id=power.distribution_id,
+    )
 
 
 @router.get("/contribution-power", summary="Whether a vote's weight grows with contribution")
@@ -258,7 +264,13 @@ def set_power(
     """Proposals opened afterwards use it; those already open keep what they opened with."""
     with uow() as u:
         power = governance.set_contribution_power(
-            u, actor=actor, cap=body.cap, hours_per_step=body.hours_per_step, now=now
+            u,
+            actor=actor,
+            cap=body.cap,
+            hours_per_step=body.hours_per_step,
+            basis=body.basis,
+            distribution_id=body.distribution_id,
+            now=now,
         )
     return _power(power)
 

@@ -8,7 +8,7 @@ quorum) travel as decimal text, never as floats.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -177,19 +177,34 @@ class ContributionPowerIn(Body):
     hours_per_step: Text = Field(
         "10", max_length=20, description="the recorded hours that add one base vote"
     )
+    basis: Literal["hours", "distribution"] | None = Field(
+        None,
+        description="what contribution is measured in: recorded hours, or a recorded "
+        "distribution's payouts (the default when distribution_id is given)",
+    )
+    distribution_id: Id | None = Field(
+        None,
+        description="basis 'distribution': the distribution whose payouts weigh the votes; "
+        "a member paid its average payout weighs 2",
+    )
 
 
 class ContributionPowerOut(Out):
-    """Within a college a vote weighs min(1 + hours / hours_per_step, cap)."""
+    """Within a college a vote weighs min(1 + hours / hours_per_step, cap), or on the basis
+    'distribution' min(1 + payout / average payout of the distribution, cap)."""
 
     on: bool
     cap: str | None
     hours_per_step: str | None
+    basis: str | None = None
+    distribution_id: int | None = None
 
 
 class PowerOut(Out):
     cap: str
     hours_per_step: str
+    basis: str = "hours"
+    distribution_id: int | None = None
 
 
 class ProposalOut(Out):

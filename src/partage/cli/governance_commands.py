@@ -13,7 +13,7 @@ from partage.cli.context import cli_context
 from partage.cli.output import Json, emit, reporting
 from partage.core.errors import InvalidInput
 from partage.services import governance
-from partage.services.governance import DecisionLogEntry, ProposalView
+from partage.services.governance import ContributionPower, DecisionLogEntry, ProposalView
 
 body = typer.Typer(help="Decision bodies: the assembly, the admins, circles.", no_args_is_help=True)
 role = typer.Typer(help="Roles: who holds what, since when, until when.", no_args_is_help=True)
@@ -541,6 +541,20 @@ def close(
         )
 
 
+def _power_line(power: ContributionPower | None) -> str:
+    if power is None:
+        return "off: one member, one vote within a college"
+    grows = (
+        f"1 + payout / average payout of distribution #{power.distribution_id}"
+        if power.distribution_id is not None
+        else f"1 + hours / {power.hours_per_step}"
+    )
+    return (
+        f"on: within a college a vote weighs {grows}, at most {power.cap} "
+        "(for proposals opened from now)"
+    )
+
+
 def _log_line(e: DecisionLogEntry) -> str:
     about = f"#{e.proposal_id} " if e.proposal_id else ""
     return f"{_when(e.at)}  {about}{e.text}"
@@ -562,10 +576,19 @@ def register(app: typer.Typer) -> None:
         hours_per_step: Annotated[
             str, typer.Option(help="The recorded hours that add one base vote.")
         ] = "10",
+        distribution: Annotated[
+            int | None,
+            typer.Option(
+                "--distribution",
+                help="Weigh by this recorded distribution's payouts instead of hours: "
+                "a member paid its average payout weighs 2.",
+            ),
+        ] = None,
         off: Annotated[bool, typer.Option("--off", help="One member, one vote again.")] = False,
         as_json: Json = False,
     ) -> None:
-        """Power from contribution: show it, or (admins) turn it on with --cap, or --off."""
+        """Power from contribution: show it, or (admins) turn it on with --cap (from hours, or
+        from a distribution's payouts with --distribution), or --off."""
         c = cli_context(ctx)
         with reporting(as_json):
             actor = c.actor(slug)
@@ -574,19 +597,17 @@ def register(app: typer.Typer) -> None:
             if off or cap is not None:
                 with c.uow() as u:
                     power = governance.set_contribution_power(
-                        u, actor=actor, cap=cap, hours_per_step=hours_per_step, now=c.clock()
+                        u,
+                        actor=actor,
+                        cap=cap,
+                        hours_per_step=hours_per_step,
+                        distribution_id=distribution,
+                        now=c.clock(),
                     )
             else:
                 with c.uow(readonly=True) as u:
                     power = governance.contribution_power(u, actor=actor)
-            emit(
-                as_json,
-                power,
-                "off: one member, one vote within a college"
-                if power is None
-                else f"on: within a college a vote weighs 1 + hours / {power.hours_per_step}, "
-                f"at most {power.cap} (for proposals opened from now)",
-            )
+            emit(as_json, power, _power_line(power))
 
     @app.command("decisions")
     def decisions(

@@ -47,7 +47,7 @@ from partage.core.governance.tally import (
 )
 from partage.core.governance.weighted import check_power
 from partage.core.roles import Role, require_admin, require_participant
-from partage.services import governance_actions
+from partage.services import governance_actions, governance_power
 from partage.services import governance_closing as closing
 from partage.services.context import Actor, UnitOfWork
 from partage.services.governance_views import (
@@ -309,6 +309,7 @@ def open_proposal(
         if cap is not None and checked.method in VOTING and not checked.secret
         else None
     )
+    _, power_distribution = uow.governance.power_basis(org_id)
     proposal_id = uow.governance.add_proposal(
         org_id,
         body_id=body.id,
@@ -323,6 +324,7 @@ def open_proposal(
         decider_id=decider if checked.method == "advice" else None,
         action=action_rules.as_mapping(checked_action) if checked_action else None,
         power=power,
+        power_distribution_id=power_distribution if power is not None else None,
     )
     if checked.secret:
         uow.governance.prepare_counts(
@@ -833,7 +835,13 @@ def contribution_power(uow: UnitOfWork, *, actor: Actor) -> ContributionPower | 
     cap, step = uow.governance.settings(actor.org_id)
     if cap is None:
         return None
-    return ContributionPower(plain_decimal(cap), plain_decimal(step or Decimal(10)))
+    basis, distribution_id = uow.governance.power_basis(actor.org_id)
+    return ContributionPower(
+        plain_decimal(cap),
+        plain_decimal(step or Decimal(10)),
+        basis=basis,
+        distribution_id=distribution_id,
+    )
 
 
 def set_contribution_power(
@@ -843,33 +851,56 @@ def set_contribution_power(
     cap: str | None,
     now: datetime,
     hours_per_step: str = "10",
+    basis: str | None = None,
+    distribution_id: int | None = None,
 ) -> ContributionPower | None:
-    """An admin turns power from contribution on (a cap ≥ 1, the hours that add one base
-    weight) or off (``cap`` None). Proposals opened afterwards use it; running ones keep theirs."""
+    """An admin turns power from contribution on (a cap ≥ 1, and what one base weight is: a
+    number of hours, or the average payout of a recorded distribution) or off (``cap`` None).
+    ``basis`` is 'hours' or 'distribution' (by default 'distribution' when ``distribution_id``
+    is given). Proposals opened afterwards use it; running ones keep theirs."""
     require_admin(actor.role)
+    data: dict[str, object]
     if cap is None:
         uow.governance.set_settings(
             actor.org_id, cap=None, hours_per_step=None, by=actor.member.id, now=now
         )
         text = "power from contribution turned off: one member, one vote within a college"
+        data = {"cap": None, "hours_per_step": None}
     else:
         multiple = _decimal(cap, "cap")
         step = _decimal(hours_per_step, "hours_per_step")
         check_power(multiple, step)
+        chosen = governance_power.check_basis(basis, distribution_id)
+        if distribution_id is not None:
+            governance_power.check_distribution(uow, actor, distribution_id)
         uow.governance.set_settings(
-            actor.org_id, cap=multiple, hours_per_step=step, by=actor.member.id, now=now
+            actor.org_id,
+            cap=multiple,
+            hours_per_step=step,
+            by=actor.member.id,
+            now=now,
+            basis=chosen,
+            distribution_id=distribution_id,
         )
-        text = (
-            f"power from contribution: within a college a vote weighs 1 + hours / "
-            f"{plain_decimal(step)}, at most {plain_decimal(multiple)}"
-        )
+        data = {"cap": cap, "hours_per_step": hours_per_step}
+        if distribution_id is not None:
+            data["distribution_id"] = distribution_id
+            text = (
+                f"power from contribution: within a college a vote weighs 1 + payout / average "
+                f"payout of distribution #{distribution_id}, at most {plain_decimal(multiple)}"
+            )
+        else:
+            text = (
+                f"power from contribution: within a college a vote weighs 1 + hours / "
+                f"{plain_decimal(step)}, at most {plain_decimal(multiple)}"
+            )
     uow.governance.log(
         actor.org_id,
         kind="contribution_power_set",
         at=now,
         member_id=actor.member.id,
         text=text,
-        data={"cap": cap, "hours_per_step": hours_per_step if cap is not None else None},
+        data=data,
     )
     uow.commit()
     return contribution_power(uow, actor=actor)

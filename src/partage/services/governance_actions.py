@@ -23,7 +23,7 @@ from partage.core.governance.actions import Action
 from partage.core.governance.proposals import check_weights, role_active
 from partage.core.governance.weighted import check_power
 from partage.core.roles import Role
-from partage.services import organizations, rounds
+from partage.services import governance_power, organizations, rounds
 from partage.services.context import Actor, UnitOfWork
 from partage.services.ledger import balance_of
 
@@ -137,6 +137,13 @@ def check(uow: UnitOfWork, actor: Actor, raw: Mapping[str, object], *, now: date
                     Decimal(action.get_str("cap")),
                     Decimal(action.get_opt_str("hours_per_step") or "10"),
                 )
+                if "distribution_id" in p:
+                    governance_power.check_distribution(
+                        uow,
+                        actor,
+                        action.get_int("distribution_id"),
+                        field="action.distribution_id",
+                    )
         case "end_role":
             role = uow.governance.role(org_id, action.get_int("role_id"))
             if role is None:
@@ -295,6 +302,7 @@ def apply(
             return {"role_id": role_id}
         case "set_contribution_power":
             off = action.params["cap"] == "off"
+            from_distribution = None if off else action.params.get("distribution_id")
             uow.governance.set_settings(
                 org_id,
                 cap=None if off else Decimal(action.get_str("cap")),
@@ -303,6 +311,8 @@ def apply(
                 else Decimal(action.get_opt_str("hours_per_step") or "10"),
                 by=author_id,
                 now=now,
+                basis="hours" if from_distribution is None else "distribution",
+                distribution_id=action.get_int("distribution_id") if from_distribution else None,
             )
         case "end_role":
             uow.governance.end_role(

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from decimal import Decimal
 from fractions import Fraction
 
 from partage.core.community import Member
@@ -29,8 +28,8 @@ from partage.core.governance.tally import (
     Vote,
     tally,
 )
-from partage.core.governance.weighted import contribution_weight, weighted_tally
-from partage.services import governance_actions
+from partage.core.governance.weighted import weighted_tally
+from partage.services import governance_actions, governance_power
 from partage.services.context import Actor, UnitOfWork
 from partage.services.governance_views import (
     body_member_ids,
@@ -159,18 +158,11 @@ def count(
         blocks=p.blocks_allowed,
     )
     if p.power is not None:
-        cap, step = p.power
-        hours = uow.governance.hours_recorded(org_id, before=p.opened_at)
         return weighted_tally(
             counted,
             colleges,
             votes,
-            {
-                v.voter: contribution_weight(
-                    hours.get(int(v.voter), Decimal(0)), hours_per_step=step, cap=cap
-                )
-                for v in votes
-            },
+            governance_power.weights(uow, actor, p, (v.voter for v in votes)),
         )
     return tally(counted, colleges, votes, named if p.method == "consent" else ())
 

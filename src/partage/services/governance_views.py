@@ -179,10 +179,14 @@ class Proposal:
 @dataclass(frozen=True, slots=True)
 class ContributionPower:
     """Within a college a member's vote weighs ``min(1 + hours / hours_per_step, cap)``, from
-    the hours their contributions recorded before the proposal opened. Decimals as text."""
+    the hours their contributions recorded before the proposal opened; or, on the basis
+    ``distribution``, ``min(1 + payout / average payout, cap)`` from the payouts of distribution
+    ``distribution_id``. Decimals as text."""
 
     cap: str
     hours_per_step: str
+    basis: str = "hours"
+    distribution_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -365,7 +369,12 @@ def _proposal_value(p: ProposalRecord) -> Proposal:
         window=p.window,
         decider_id=p.decider_id,
         action=_action_view(p.action),
-        contribution_power=ContributionPower(plain_decimal(p.power[0]), plain_decimal(p.power[1]))
+        contribution_power=ContributionPower(
+            plain_decimal(p.power[0]),
+            plain_decimal(p.power[1]),
+            basis="hours" if p.power_distribution_id is None else "distribution",
+            distribution_id=p.power_distribution_id,
+        )
         if p.power
         else None,
     )

@@ -30,6 +30,7 @@ from partage.storage.types import fits_bigint
 def _proposal(row: Row[tuple[object, ...]]) -> ProposalRecord:
     m = row._mapping
     weights = json.loads(m["weights"]) if m["weights"] else None
+    power = json.loads(m["contribution_power"] or "null")
     return ProposalRecord(
         id=m["id"],
         body_id=m["body_id"],
@@ -49,9 +50,8 @@ def _proposal(row: Row[tuple[object, ...]]) -> ProposalRecord:
         window=timedelta(seconds=m["window_seconds"]) if m["window_seconds"] else None,
         decider_id=m["decider_id"],
         action=json.loads(m["action"]) if m["action"] else None,
-        power=(Decimal(power["cap"]), Decimal(power["hours_per_step"]))
-        if (power := json.loads(m["contribution_power"] or "null"))
-        else None,
+        power=(Decimal(power["cap"]), Decimal(power["hours_per_step"])) if power else None,
+        power_distribution_id=power.get("distribution_id") if power else None,
     )
 
 
@@ -228,6 +228,7 @@ class GovernanceRepository:
         decider_id: int | None,
         action: dict[str, object] | None,
         power: tuple[Decimal, Decimal] | None = None,
+        power_distribution_id: int | None = None,
     ) -> int:
         proposal_id = self.community.next_id(org_id, "proposal")
         self.conn.execute(
@@ -255,6 +256,7 @@ class GovernanceRepository:
                 action=json.dumps(action) if action is not None else None,
                 contribution_power=json.dumps(
                     {"cap": str(power[0]), "hours_per_step": str(power[1])}
+                    | ({"distribution_id": power_distribution_id} if power_distribution_id else {})
                 )
                 if power is not None
                 else None,
@@ -651,6 +653,17 @@ class GovernanceRepository:
         step = Decimal(row.hours_per_step) if row.hours_per_step else None
         return Decimal(row.contribution_cap), step
 
+    def power_basis(self, org_id: int) -> tuple[str, int | None]:
+        """What power from contribution follows: ('hours', None) or ('distribution', id)."""
+        row = self.conn.execute(
+            select(
+                t.governance_settings.c.power_basis, t.governance_settings.c.power_distribution_id
+            ).where(t.governance_settings.c.organization_id == org_id)
+        ).first()
+        if row is None:
+            return "hours", None
+        return str(row.power_basis), row.power_distribution_id
+
     def set_settings(
         self,
         org_id: int,
@@ -659,6 +672,8 @@ class GovernanceRepository:
         hours_per_step: Decimal | None,
         by: int,
         now: datetime,
+        basis: str = "hours",
+        distribution_id: int | None = None,
     ) -> None:
         self.conn.execute(
             delete(t.governance_settings).where(t.governance_settings.c.organization_id == org_id)
@@ -670,5 +685,7 @@ class GovernanceRepository:
                 hours_per_step=str(hours_per_step) if hours_per_step is not None else None,
                 updated_at=now,
                 updated_by=by,
+                power_basis=basis,
+                power_distribution_id=distribution_id,
             )
         )

@@ -24,7 +24,7 @@ from starlette.datastructures import FormData
 from partage.core.currency import Currency
 from partage.core.errors import DomainError, InvalidInput
 from partage.core.roles import Role
-from partage.services import governance, organizations, rounds
+from partage.services import distributions, governance, organizations, rounds
 from partage.services.context import Actor, UnitOfWork
 from partage.services.governance import ActionView, Body, DecisionLogEntry, ProposalView
 from partage.web import forms
@@ -229,6 +229,11 @@ def action_text(
         case "set_contribution_power":
             if p.get("cap") in (None, "off"):
                 return _("Turn power from contribution off")
+            if p.get("distribution_id"):
+                return _(
+                    "Let a vote weigh up to %(cap)s votes, one more per average payout of "
+                    "distribution #%(distribution)s"
+                ) % {"cap": p.get("cap"), "distribution": p.get("distribution_id")}
             return _("Let a vote weigh up to %(cap)s votes, one more per %(step)s hours") % {
                 "cap": p.get("cap"),
                 "step": p.get("hours_per_step", "10"),
@@ -268,7 +273,12 @@ def explained(view: ProposalView, request: Request) -> str:
     elif p.method in ("vote", "college_vote", "score"):
         said += " " + _("Votes are open; you may change yours until the closing time.")
     power = p.contribution_power
-    if power is not None and p.method in ("vote", "college_vote") and not p.secret:
+    if power is not None and power.distribution_id is not None and not p.secret:
+        said += " " + _(
+            "Within a college, a vote weighs 1 + what distribution #%(distribution)s paid its "
+            "voter / the average it paid a member, at most %(cap)s votes."
+        ) % {"distribution": power.distribution_id, "cap": power.cap}
+    elif power is not None and p.method in ("vote", "college_vote") and not p.secret:
         said += " " + _(
             "Within a college, a vote weighs 1 + the hours its voter recorded / %(step)s, "
             "at most %(cap)s votes."
@@ -359,12 +369,18 @@ def log_line(
     elif entry.kind == "action_failed":
         detail = str(d.get("reason", ""))
     elif entry.kind == "contribution_power_set":
-        detail = (
-            _("at most %(cap)s votes, one more per %(step)s hours")
-            % {"cap": d.get("cap"), "step": d.get("hours_per_step")}
-            if d.get("cap")
-            else _("one member, one vote")
-        )
+        if d.get("cap") and d.get("distribution_id"):
+            detail = _(
+                "at most %(cap)s votes, one more per average payout of distribution "
+                "#%(distribution)s"
+            ) % {"cap": d.get("cap"), "distribution": d.get("distribution_id")}
+        elif d.get("cap"):
+            detail = _("at most %(cap)s votes, one more per %(step)s hours") % {
+                "cap": d.get("cap"),
+                "step": d.get("hours_per_step"),
+            }
+        else:
+            detail = _("one member, one vote")
     elif entry.kind == "circle_created":
         detail = str(d.get("name", ""))
     return _("%(what)s: %(detail)s") % {"what": what, "detail": detail} if detail else what
@@ -431,6 +447,7 @@ def show_proposals(
         roles = governance.roles(uow, actor=actor, now=now, active_only=True)
         colleges = organizations.colleges(uow, actor=actor)
         open_rounds = [r for r in rounds.rounds(uow, actor=actor) if r.is_open]
+        recorded = distributions.distributions(uow, actor=actor)
         context = _frame(request, uow, actor, "proposals")
     me = actor.member.id
     mine = [b for b in bodies if me in b.member_ids]
@@ -445,6 +462,7 @@ def show_proposals(
             "roles": roles,
             "colleges": colleges,
             "open_rounds": open_rounds,
+            "power_distributions": recorded,
             "can_open": context["can_act"] and bool(mine),
         }
     )
@@ -552,7 +570,11 @@ def _round_action(chosen: str, form: FormData, actor: Actor) -> dict[str, object
             "kind": "set_contribution_power",
             "cap": forms.text(form, "power_cap").strip().replace(",", ".") or "2",
             "hours_per_step": forms.text(form, "power_step").strip().replace(",", ".") or "10",
-        }
+        } | (
+            {"distribution_id": int(by_payouts)}
+            if (by_payouts := forms.text(form, "power_distribution")).isdigit()
+            else {}
+        )
     if chosen == "power_off":
         return {"kind": "set_contribution_power", "cap": "off"}
     raise InvalidInput("action.unknown_kind", "choose an action from the list", field="action")
@@ -881,10 +903,13 @@ def show_governance(
         roles = governance.roles(uow, actor=actor, now=now)
         members = organizations.members(uow, actor=actor)
         power = governance.contribution_power(uow, actor=actor)
+        recorded = distributions.distributions(uow, actor=actor)
         context = _frame(request, uow, actor, "governance")
     context.update(
         {
             "power": power,
+            # The distributions whose payouts may weigh the votes instead of hours.
+            "power_distributions": recorded,
             "bodies": bodies,
             "active_roles": [r for r in roles if r.active],
             "past_roles": [r for r in roles if not r.active],
@@ -940,11 +965,18 @@ async def create_circle(request: Request, slug: str) -> Response:
 async def set_power(request: Request, slug: str) -> Response:
     def action(uow: UnitOfWork, actor: Actor, form: FormData) -> object:
         on = forms.text(form, "power") == "on"
+        basis = forms.text(form, "basis", "hours")
         return governance.set_contribution_power(
             uow,
             actor=actor,
             cap=forms.text(form, "cap").strip().replace(",", ".") if on else None,
             hours_per_step=forms.text(form, "hours_per_step", "10").strip().replace(",", "."),
+            basis=basis,
+            distribution_id=forms.optional_id(
+                forms.text(form, "distribution_id"), field="distribution_id"
+            )
+            if basis == "distribution"
+            else None,
             now=_now(request),
         )
 

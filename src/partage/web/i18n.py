@@ -316,6 +316,14 @@ ERROR_MESSAGES: dict[str, str] = {
         "The claims accepted in “{round}” add up to {amount}: the envelope cannot go below "
         "what was consented to."
     ),
+    "power.unknown_distribution": N_("There is no recorded distribution #{distribution}."),
+    "power.distribution_paid_nobody": N_(
+        "Distribution #{distribution} paid no member: it cannot weigh anyone's vote."
+    ),
+    "power.distribution_required": N_("Choose the distribution whose payouts weigh the votes."),
+    "power.distribution_not_used": N_(
+        "Recorded hours take no distribution: choose one or the other."
+    ),
 }
 
 # Codes built from a field name (``justification.required``) are translated by their suffix.

@@ -11,7 +11,12 @@ from hypothesis import strategies as st
 
 from partage.core.errors import InvalidInput
 from partage.core.governance.tally import College, Rules, Vote, tally
-from partage.core.governance.weighted import check_power, contribution_weight, weighted_tally
+from partage.core.governance.weighted import (
+    check_power,
+    contribution_weight,
+    distribution_weights,
+    weighted_tally,
+)
 
 WORKERS = College("workers", members=("ana", "ben", "cyd"), weight=Decimal(60))
 USERS = College("users", members=("dan", "eve"), weight=Decimal(40))
@@ -64,3 +69,27 @@ def test_a_cap_below_one_or_a_step_of_zero_is_refused() -> None:
         check_power(Decimal("0.5"), Decimal(10))
     with pytest.raises(InvalidInput, match="above 0"):
         check_power(Decimal(2), Decimal(0))
+
+
+def test_a_weight_grows_in_steps_of_the_average_payout_up_to_the_cap() -> None:
+    # Paid 30, 10, 20 (minor units or not: only ratios count), average 20; Eve paid nothing.
+    payouts = {"ana": 3000, "ben": 1000, "cyd": 2000, "eve": 0}
+    weights = distribution_weights(payouts, cap=Decimal(2))
+    assert weights == {"ana": 2, "ben": Fraction(3, 2), "cyd": 2}
+    assert distribution_weights(payouts, cap=Decimal(3))["ana"] == Fraction(5, 2)
+    assert distribution_weights({"ana": 0}, cap=Decimal(3)) == {}
+
+
+@given(
+    st.dictionaries(st.sampled_from("abcdefgh"), st.integers(0, 10**12), max_size=8),
+    st.integers(1, 100),
+    st.integers(1, 1000),
+)
+def test_payout_weights_lie_between_one_and_the_cap_and_ignore_the_scale(
+    payouts: dict[str, int], cap: int, scale: int
+) -> None:
+    weights = distribution_weights(payouts, cap=Decimal(cap))
+    assert all(1 <= w <= cap for w in weights.values())
+    assert set(weights) == {m for m, amount in payouts.items() if amount > 0}
+    scaled = {m: amount * scale for m, amount in payouts.items()}
+    assert distribution_weights(scaled, cap=Decimal(cap)) == weights

@@ -77,8 +77,9 @@ _FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "set_college_weights": (("weights",), ()),
     "fill_role": (("name", "holder_id"), ("domain", "term_days")),
     "end_role": (("role_id",), ()),
-    # cap null turns power from contribution off.
-    "set_contribution_power": (("cap",), ("hours_per_step",)),
+    # cap "off" turns power from contribution off; a distribution_id bases it on that
+    # distribution's payouts instead of hours.
+    "set_contribution_power": (("cap",), ("hours_per_step", "distribution_id")),
     # envelope: the part drawn from the commons fund, in minor units, as when a round opens.
     "set_round_envelope": (("round_id", "envelope"), ()),
     "set_round_window": (("round_id", "window_hours"), ()),
@@ -132,7 +133,7 @@ def _field(kind: str, name: str, value: object) -> object:
         if not isinstance(value, bool):
             raise InvalidInput("action.bad_value", "public is true or false", field=where)
         return value
-    if name in ("member_id", "holder_id", "role_id", "round_id"):
+    if name in ("member_id", "holder_id", "role_id", "round_id", "distribution_id"):
         return _whole(value, name, where, minimum=1)
     if name == "envelope":
         if isinstance(value, int) and not isinstance(value, bool) and value < 0:
@@ -271,6 +272,11 @@ def summary(action: Action) -> str:
         case "set_contribution_power":
             if p["cap"] == "off":
                 return "turn power from contribution off"
+            if p.get("distribution_id"):
+                return (
+                    f"let a vote weigh 1 + payout / average payout of distribution "
+                    f"#{p['distribution_id']} within its college, at most {p['cap']}"
+                )
             step = p.get("hours_per_step", "10")
             return f"let a vote weigh 1 + hours / {step} within its college, at most {p['cap']}"
         case "set_round_envelope":

@@ -106,6 +106,8 @@ class ProposalRecord:
     action: dict[str, object] | None
     # Power from contribution, frozen at opening: (cap, hours_per_step), or None.
     power: tuple[Decimal, Decimal] | None = None
+    # When set, power follows this distribution's payouts instead of hours (step unused).
+    power_distribution_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,10 @@ Guarantees:
 
 - A member's weight is ``min(1 + hours / hours_per_step, cap)``: 1 with no recorded hours,
   never above ``cap`` (a multiple of the base weight, ≥ 1), exact (``Fraction``).
+- When the organization measures contribution by a distribution's payouts instead of hours,
+  the step is the average payout of the members that distribution paid:
+  ``min(1 + payout / average, cap)``. A member paid the average weighs 2, one paid nothing 1;
+  the weights do not depend on the currency nor on the size of the budget.
 - :func:`weighted_tally` counts like :func:`~partage.core.governance.tally.tally` — the same
   checks, quorum (counted in people, not weights), blocks and thresholds — except that within
   each college agree and expressed are sums of the voters' weights. The colleges' own weights
@@ -44,6 +48,20 @@ def check_power(cap: Decimal, hours_per_step: Decimal) -> None:
 def contribution_weight(hours: Decimal, *, hours_per_step: Decimal, cap: Decimal) -> Fraction:
     grown = 1 + Fraction(max(hours, Decimal(0))) / Fraction(hours_per_step)
     return min(grown, Fraction(cap))
+
+
+def distribution_weights(payouts: Mapping[str, int], *, cap: Decimal) -> dict[str, Fraction]:
+    """Each paid member's weight from a distribution's ``payouts`` (member → minor units):
+    ``min(1 + payout / average, cap)``, the average taken over the members paid more than 0.
+    Members absent from ``payouts`` (or paid 0) weigh 1, as with no recorded hours."""
+    paid = {member: amount for member, amount in payouts.items() if amount > 0}
+    if not paid:
+        return {}
+    average = Fraction(sum(paid.values()), len(paid))
+    return {
+        member: min(1 + Fraction(amount) / average, Fraction(cap))
+        for member, amount in paid.items()
+    }
 
 
 def weighted_tally(
