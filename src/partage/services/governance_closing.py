@@ -126,15 +126,17 @@ def count(
         weight = p.weights[name] if p.weights is not None else None
         if p.secret:
             c = counts.get(name, {})
-            # A college emptied since the vote opened still counts what its members cast.
+            # A college that lost members since the vote opened still counts what they cast
+            # (a secret count cannot be taken back); one emptied without a vote counts nobody.
             cast = Counts(**{k: c.get(k, 0) for k in CHOICES})
             colleges.append(
-                College(name, size=max(len(ids), cast.voters, 1), weight=weight, counts=cast)
+                College(name, size=max(len(ids), cast.voters), weight=weight, counts=cast)
             )
         elif ids:
             colleges.append(College(name, members=tuple(str(i) for i in ids), weight=weight))
         else:
-            colleges.append(College(name, size=1, weight=weight, counts=Counts()))
+            # Emptied since the vote opened: nobody to count, in the quorum or elsewhere.
+            colleges.append(College(name, size=0, weight=weight, counts=Counts()))
     in_body = set(body_ids)
     objections = uow.governance.objections(org_id, p.id)
     standing = {o.objector_id for o in objections if o.resolved_at is None} & in_body

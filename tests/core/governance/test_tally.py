@@ -576,3 +576,26 @@ def test_numbers_may_be_text_or_plain() -> None:
     ]
     answer = tally_document(college_doc(weights))
     assert [c["weight"] for c in answer["colleges"].values()] == ["12.5", "87.5"]
+
+
+def test_a_college_emptied_mid_vote_counts_nobody() -> None:
+    # Workers 60 (ana agrees, ben does not vote), users 40 emptied: 1 of 2 members took part,
+    # which meets a quorum of a half (a phantom member of users would make it 1 of 3).
+    workers = College("workers", members=("ana", "ben"), weight=Decimal(60))
+    emptied = College("users", size=0, weight=Decimal(40), counts=Counts())
+    votes = [Vote("ana", "agree")]
+    done = tally(Rules("college_vote", quorum=Decimal("0.5")), [workers, emptied], votes)
+    assert (done.outcome, done.members, done.turnout, done.result) == ("passed", 2, 0.5, 1)
+    per_college = tally(
+        Rules("college_vote", quorum=Decimal("1"), quorum_per_college=True),
+        [workers, emptied],
+        votes,
+    )
+    assert [c.quorum_met for c in per_college.colleges] == [False, None]
+    assert per_college.outcome == "no_quorum"  # ben's college missed it, not the empty one
+    alone = College("users", size=0, weight=Decimal(100), counts=Counts())
+    nobody = tally(Rules("college_vote", quorum=Decimal("0.1")), [alone], [])
+    assert (nobody.outcome, nobody.turnout) == ("no_quorum", 0)
+    with pytest.raises(InvalidInput) as refused:
+        tally(Rules("vote"), [College("", size=0)], [])
+    assert refused.value.code == "tally.empty_college"

@@ -234,6 +234,14 @@ def _college(*, name: str, weight: Any, members: Any, counts: Any, where: str) -
     else:
         # A secret vote may give only how many members there are.
         size = _count(members, f"{prefix}members")
+        if size == 0:
+            # An assembly counted on paper names no empty college; only a proposal whose
+            # college emptied while it ran has one (core/governance/tally.py, College).
+            raise InvalidInput(
+                "tally.empty_college",
+                f"the college {name!r} has no members",
+                field=f"{prefix}members",
+            )
     return College(
         name=name,
         members=names,

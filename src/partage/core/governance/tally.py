@@ -77,6 +77,10 @@ class College:
 
     ``weight`` is a percentage (a ``college_vote`` needs one per college); ``counts`` is
     given for a secret vote, instead of named votes.
+
+    ``size=0`` with ``counts`` (all zero) is a college emptied since the vote opened: it
+    counts nobody in the quorum or the turnout, asks no quorum of its own, and — nobody in
+    it having expressed a vote — is left out of the result like any silent college.
     """
 
     name: str
@@ -176,7 +180,7 @@ def tally(
     voters = sum(by_college[c.name].voters for c in colleges)
     if rules.method == "consent":
         voters = len(participants)  # those who objected without voting took part too
-    turnout = Fraction(voters, members)
+    turnout = Fraction(voters, members) if members else Fraction(0)
 
     quorum_met, college_quorum = _quorum(rules, colleges, by_college, college_of, participants)
     weights_used = _weights_used(rules, colleges, by_college)
@@ -288,7 +292,8 @@ def check_colleges(rules: Rules, colleges: Sequence[College]) -> None:
                 field=f"colleges[{i}].name",
             )
         names.add(college.name)
-        if college.member_count < 1:
+        emptied = college.size == 0 and college.counts is not None
+        if college.member_count < 1 and not emptied:
             raise InvalidInput(
                 "tally.empty_college",
                 f"the college {college.name!r} has no members",
@@ -533,9 +538,17 @@ def quorum_reached(
         return None, {}
     quorum = Fraction(rules.quorum)
     if rules.quorum_per_college:
-        met = {c.name: Fraction(voters[c.name], c.member_count) >= quorum for c in colleges}
-        return all(met.values()), met
+        # An emptied college has nobody who could take part: it asks no quorum of its own.
+        met = {
+            c.name: Fraction(voters[c.name], c.member_count) >= quorum
+            for c in colleges
+            if c.member_count
+        }
+        # A quorum among nobody at all is not met: nobody decided anything.
+        return bool(met) and all(met.values()), met
     members = sum(c.member_count for c in colleges)
+    if not members:
+        return False, {}
     return Fraction(sum(voters.values()), members) >= quorum, {}
 
 
