@@ -21,6 +21,7 @@ from partage.storage.governance_repo import GovernanceRepository
 from partage.storage.ledger_repo import LedgerRepository
 from partage.storage.rounds_repo import RoundRepository
 from partage.storage.sourcecred_repo import SourceCredImportRepository
+from partage.storage.subscriptions_repo import SubscriptionRepository
 from partage.storage.transactions_bulk import TransactionImportRepository
 from partage.storage.transactions_repo import TransactionRepository
 from partage.storage.value_flows_repo import ValueFlowsRepository
@@ -40,6 +41,7 @@ class UnitOfWork:
     transactions: TransactionRepository
     transaction_imports: TransactionImportRepository
     value_flows: ValueFlowsRepository
+    subscriptions: SubscriptionRepository
 
     def __init__(self, engine: Engine, *, readonly: bool = False) -> None:
         self.engine = engine
@@ -66,6 +68,7 @@ class UnitOfWork:
         self.transactions = TransactionRepository(conn)
         self.transaction_imports = TransactionImportRepository(conn)
         self.value_flows = ValueFlowsRepository(conn)
+        self.subscriptions = SubscriptionRepository(conn)
         return self
 
     def __exit__(
