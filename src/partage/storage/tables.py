@@ -467,6 +467,8 @@ COUNTER_KINDS = (
     # value flows (issue 6)
     "transaction",
     "transaction_import",
+    # an organization's own units (issue 6)
+    "unit_operation",
 )
 
 # -- governance (issue 5) -------------------------------------------------------------------
@@ -796,4 +798,73 @@ transaction_import_errors = Table(
         ["organization_id", "import_id"],
         ["transaction_imports.organization_id", "transaction_imports.id"],
     ),
+)
+
+# -- an organization's own units: credits and a time bank (issue 6) -------------------------
+
+# A unit the organization runs (CREDIT, HOUR…), its own currency in the ledger. Amounts are
+# minor units of the unit; ``negative_limit`` is how far below zero a member's balance may go;
+# ``price`` is the exact decimal text of money (the organization's currency) per unit, or
+# NULL when the unit cannot be bought; ``purchase_account`` receives what buyers pay.
+units = Table(
+    "units",
+    metadata,
+    Column("organization_id", Id, primary_key=True),
+    Column("code", String(12), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(10), nullable=False),
+    Column("decimals", Integer, nullable=False),
+    Column("negative_limit", BigInteger, nullable=False),
+    Column("price", String(40), nullable=True),
+    Column("purchase_account", String(200), nullable=False),
+    Column("created_at", Stamp, nullable=False),
+    Column("updated_at", Stamp, nullable=False),
+    Column("updated_by", BigInteger, nullable=True),
+    ForeignKeyConstraint(["organization_id"], ["organizations.id"]),
+    CheckConstraint("kind IN ('credit', 'time')", name="kind"),
+    CheckConstraint("negative_limit >= 0", name="negative_limit"),
+)
+
+# What a validated contribution of an activity earns: ``amount`` minor units of the unit per
+# contribution, or per hour of it (``per``).
+unit_earning_rules = Table(
+    "unit_earning_rules",
+    metadata,
+    Column("organization_id", Id, primary_key=True),
+    Column("unit_code", String(12), primary_key=True),
+    Column("activity", String(100), primary_key=True),
+    Column("per", String(12), nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    ForeignKeyConstraint(["organization_id", "unit_code"], ["units.organization_id", "units.code"]),
+    CheckConstraint("per IN ('contribution', 'hour')", name="per"),
+    CheckConstraint("amount > 0", name="amount"),
+)
+
+# Every buy, earn, spend, exchange or grant of a unit, with the ledger entry that moved it.
+# A purchase keeps the price it used (``rate``, exact text) and the money paid; an earning
+# names its contribution, once per contribution and unit.
+unit_operations = Table(
+    "unit_operations",
+    metadata,
+    Column("organization_id", Id, primary_key=True),
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("unit_code", String(12), nullable=False),
+    Column("kind", String(10), nullable=False),
+    Column("member_id", BigInteger, nullable=False),
+    Column("counterpart_id", BigInteger, nullable=True),
+    Column("quantity", BigInteger, nullable=False),
+    Column("money_amount", BigInteger, nullable=True),
+    Column("money_currency", String(12), nullable=True),
+    Column("rate", String(40), nullable=True),
+    Column("contribution_id", BigInteger, nullable=True),
+    Column("purpose", Text, nullable=False),
+    Column("entry_seq", BigInteger, nullable=False),
+    Column("occurred_at", Stamp, nullable=False),
+    Column("recorded_by", BigInteger, nullable=True),
+    ForeignKeyConstraint(["organization_id", "unit_code"], ["units.organization_id", "units.code"]),
+    CheckConstraint("kind IN ('buy', 'earn', 'spend', 'exchange', 'grant')", name="kind"),
+    UniqueConstraint(
+        "organization_id", "contribution_id", "unit_code", name="uq_unit_operations_contribution"
+    ),
+    Index("ix_unit_operations_unit", "organization_id", "unit_code", "id"),
 )
