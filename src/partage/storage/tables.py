@@ -469,6 +469,9 @@ COUNTER_KINDS = (
     "transaction_import",
     # an organization's own units (issue 6)
     "unit_operation",
+    # subscriptions and licences (issue 6)
+    "subscription_plan",
+    "subscription",
 )
 
 # -- governance (issue 5) -------------------------------------------------------------------
@@ -867,4 +870,46 @@ unit_operations = Table(
         "organization_id", "contribution_id", "unit_code", name="uq_unit_operations_contribution"
     ),
     Index("ix_unit_operations_unit", "organization_id", "unit_code", "id"),
+)
+
+# Subscriptions and licences (issue 6): a plan charges a fee per status each period to the
+# members subscribed to it. ``charged`` counts the periods charged so far; it moves forward
+# with the ledger entry that charges them, under the organization's lock.
+subscription_plans = Table(
+    "subscription_plans",
+    metadata,
+    Column("organization_id", Id, primary_key=True),
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("name", String(200), nullable=False),
+    Column("period", String(10), nullable=False),
+    Column("fees", Text, nullable=False),  # JSON: status → fee in minor units
+    Column("destination", String(200), nullable=False),
+    Column("created_at", Stamp, nullable=False),
+    Column("created_by", BigInteger, nullable=False),
+    ForeignKeyConstraint(["organization_id"], ["organizations.id"]),
+    UniqueConstraint("organization_id", "name", name="uq_subscription_plans_name"),
+    CheckConstraint("period IN ('monthly', 'quarterly', 'yearly')", name="period"),
+)
+
+subscriptions = Table(
+    "subscriptions",
+    metadata,
+    Column("organization_id", Id, primary_key=True),
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("plan_id", BigInteger, nullable=False),
+    Column("member_id", BigInteger, nullable=False),
+    Column("status", String(63), nullable=False),
+    Column("starts_on", Date, nullable=False),
+    Column("ends_on", Date, nullable=True),
+    Column("charged", Integer, nullable=False),
+    Column("created_at", Stamp, nullable=False),
+    Column("created_by", BigInteger, nullable=False),
+    ForeignKeyConstraint(
+        ["organization_id", "plan_id"],
+        ["subscription_plans.organization_id", "subscription_plans.id"],
+    ),
+    ForeignKeyConstraint(
+        ["organization_id", "member_id"], ["members.organization_id", "members.id"]
+    ),
+    UniqueConstraint("organization_id", "plan_id", "member_id", name="uq_subscriptions_member"),
 )
