@@ -74,7 +74,7 @@ def due_periods(
     """
     if charged < 0:
         raise ValueError("charged counts periods already charged")
-    due = []
+    due: list[tuple[int, date]] = []
     k = charged
     while True:
         start = period_start(first_day, period, k)
