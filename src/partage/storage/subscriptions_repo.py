@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from sqlalchemy import Connection, Row, insert, select, update
 
-from partage.core.subscriptions import Plan, Period
+from partage.core.subscriptions import Period, Plan
 from partage.storage import tables as t
 from partage.storage.types import fits_bigint
 
