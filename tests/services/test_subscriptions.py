@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from partage.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
-from partage.services import ledger, subscriptions
+from partage.services import ledger, scheduler, subscriptions
 from tests.conftest import Community
 
 
@@ -208,3 +208,16 @@ def test_bad_input_is_refused_and_writes_nothing(
             len(subscriptions.subscriptions(u, actor=c.admin)),
         )
     assert after == before
+
+
+def test_the_scheduler_charges_what_is_due_in_every_organization(community: Community) -> None:
+    c = community
+    _licence(c)
+    report = scheduler.run_due(c.uow, now=c.clock())
+    assert [(o.organization, o.counts) for o in report.organizations] == [
+        ("tiers-lieux", {"subscriptions_charged": 2})
+    ]
+    assert scheduler.run_due(c.uow, now=c.clock()).organizations == ()
+    c.clock.advance(days=30)
+    assert scheduler.run_due(c.uow, now=c.clock()).total("subscriptions_charged") == 2
+    assert _balance(c, "fund:operations") == 3 * 3000 + 5000

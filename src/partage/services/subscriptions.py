@@ -35,9 +35,10 @@ __all__ = [
     "ChargeReport",
     "SubscriptionView",
     "charge_due",
-    "charge_due_everywhere",
+    "charge_due_in",
     "define_plan",
     "end_subscription",
+    "organizations_with_due",
     "plans",
     "subscribe",
     "subscriptions",
@@ -279,13 +280,27 @@ def charge_due(uow: UnitOfWork, *, actor: Actor, now: datetime) -> ChargeReport:
     return ChargeReport(actor.organization.slug, charges)
 
 
-def charge_due_everywhere(uow: UnitOfWork, *, now: datetime) -> list[ChargeReport]:
-    """The scheduler's step: every organization's due periods, each organization committed
-    on its own so that one organization's problem does not hold back the others."""
-    reports = []
+def organizations_with_due(uow: UnitOfWork, now: datetime) -> list[int]:
+    """The organizations where a period is due at ``now`` and not charged yet (the
+    scheduler's question; subscriptions are few, so they are read whole)."""
+    due = set()
     for org_id in uow.subscriptions.organizations_with_subscriptions():
-        org = uow.community.organization(org_id)
-        charges = _charge_org(uow, org_id=org_id, now=now)
-        uow.commit()
-        reports.append(ChargeReport(org.slug if org else str(org_id), charges))
-    return reports
+        by_id = {p.id: p for p in uow.subscriptions.plans(org_id)}
+        for row in uow.subscriptions.subscriptions(org_id):
+            if due_periods(
+                row.starts_on,
+                by_id[row.plan_id].period,
+                charged=row.charged,
+                today=now.date(),
+                last_day=row.ends_on,
+            ):
+                due.add(org_id)
+                break
+    return sorted(due)
+
+
+def charge_due_in(uow: UnitOfWork, *, org_id: int, now: datetime) -> list[int]:
+    """The scheduler's step for one organization: charge what is due; the entries' numbers."""
+    charges = _charge_org(uow, org_id=org_id, now=now)
+    uow.commit()
+    return [c.entry_seq for c in charges]
