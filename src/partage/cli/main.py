@@ -21,6 +21,7 @@ from partage.cli import (
     server_commands,
     simulate_commands,
     tally_commands,
+    transaction_commands,
 )
 from partage.cli.context import CliContext
 from partage.services.context import UnitOfWorkFactory
@@ -64,6 +65,7 @@ server_commands.register(app)
 simulate_commands.register(app)
 tally_commands.register(app)
 governance_commands.register(app)
+transaction_commands.register(app)
 
 
 def run(
