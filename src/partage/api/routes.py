@@ -19,7 +19,10 @@ from partage.api import (
     public,
     rounds,
     simulate,
+    subscriptions,
     tally,
+    transactions,
+    value_flows,
 )
 from partage.api.errors import ApiRoute
 from partage.core.errors import NotFound
@@ -57,6 +60,9 @@ def install(app: FastAPI) -> None:
         cred,
         org_cred,
         governance,
+        transactions,
+        subscriptions,
+        value_flows,
     ):
         api.include_router(module.router)
     api.include_router(contributions.import_router)
