@@ -24,6 +24,7 @@ from partage.storage.sourcecred_repo import SourceCredImportRepository
 from partage.storage.subscriptions_repo import SubscriptionRepository
 from partage.storage.transactions_bulk import TransactionImportRepository
 from partage.storage.transactions_repo import TransactionRepository
+from partage.storage.units_repo import UnitRepository
 from partage.storage.value_flows_repo import ValueFlowsRepository
 
 
@@ -41,6 +42,7 @@ class UnitOfWork:
     transactions: TransactionRepository
     transaction_imports: TransactionImportRepository
     value_flows: ValueFlowsRepository
+    units: UnitRepository
     subscriptions: SubscriptionRepository
 
     def __init__(self, engine: Engine, *, readonly: bool = False) -> None:
@@ -68,6 +70,7 @@ class UnitOfWork:
         self.transactions = TransactionRepository(conn)
         self.transaction_imports = TransactionImportRepository(conn)
         self.value_flows = ValueFlowsRepository(conn)
+        self.units = UnitRepository(conn)
         self.subscriptions = SubscriptionRepository(conn)
         return self
 
