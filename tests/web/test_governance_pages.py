@@ -8,8 +8,9 @@ import re
 from datetime import timedelta
 from typing import Any
 
-from partage.services import governance
+from partage.services import governance, scheduler
 from tests.conftest import Community
+from tests.services.test_governance_actions import passed
 from tests.services.test_governance_power import paid_by_scores
 from tests.web.conftest import Visitor
 
@@ -322,3 +323,17 @@ def test_an_admin_bases_power_on_a_distribution_in_either_language(
     assert "1 + ce que la répartition n° 1 a versé à la personne qui vote" in french
     log = visitor.get(f"{ORG}/decisions?lang=fr").text
     assert "au plus 2 voix, une de plus par versement moyen de la répartition n° 1" in log
+
+
+def test_a_role_the_scheduler_ended_reads_in_the_log(
+    visitor: Visitor, community: Community
+) -> None:
+    c = community
+    passed(c, {"kind": "fill_role", "name": "Trésorière", "holder_id": c.chloe.member.id,
+               "term_days": 1})  # fmt: skip
+    c.clock.advance(days=1)
+    report = scheduler.run_due(c.uow, now=c.clock())
+    assert report.total("roles_ended") == 1
+    visitor.sign_in("dario")
+    log = visitor.get(f"{ORG}/decisions?lang=fr").text
+    assert "Un rôle a pris fin : Trésorière (mandat terminé)" in log

@@ -18,6 +18,7 @@ from partage.cli import (
     ledger_commands,
     org_commands,
     round_commands,
+    scheduler_commands,
     server_commands,
     simulate_commands,
     tally_commands,
@@ -61,6 +62,7 @@ app.add_typer(flow_commands.epoch, name="epoch")
 app.add_typer(flow_commands.funding, name="funding")
 app.add_typer(cred_commands.cred, name="cred")
 app.add_typer(import_commands.imports, name="import")
+app.add_typer(scheduler_commands.scheduler, name="scheduler")
 server_commands.register(app)
 simulate_commands.register(app)
 tally_commands.register(app)

@@ -814,11 +814,8 @@ def close_due(uow: UnitOfWork, *, actor: Actor, now: datetime) -> list[int]:
     """Close every proposal whose closing time passed (advice ones wait for their decider);
     returns their numbers. Entry points call it before listing, or a scheduler does."""
     require_participant(actor.role)
-    outcomes = uow.governance.outcomes(actor.org_id)
     closed: list[int] = []
-    for p in sorted(uow.governance.proposals(actor.org_id), key=lambda p: p.id):
-        if p.id in outcomes or p.method == "advice" or now < p.closes_at:
-            continue
+    for p in closing.due(uow, actor.org_id, now):
         locked = find_proposal(uow, actor, p.id, lock=True)
         if uow.governance.outcome(actor.org_id, p.id) is None:
             closing.close(uow, actor, locked, now)

@@ -38,7 +38,22 @@ from partage.services.governance_views import (
 )
 
 
-def close(uow: UnitOfWork, actor: Actor, p: ProposalRecord, now: datetime) -> None:
+def due(uow: UnitOfWork, org_id: int, now: datetime) -> list[ProposalRecord]:
+    """The proposals past their closing time and not yet counted, oldest first (advice
+    proposals are decided by their decider, never by time)."""
+    outcomes = uow.governance.outcomes(org_id)
+    return [
+        p
+        for p in sorted(uow.governance.proposals(org_id), key=lambda p: p.id)
+        if p.id not in outcomes and p.method != "advice" and now >= p.closes_at
+    ]
+
+
+def close(
+    uow: UnitOfWork, actor: Actor, p: ProposalRecord, now: datetime, *, by_time: bool = False
+) -> None:
+    """Count ``p`` and record its outcome. ``by_time``: the scheduler closes it, not a member
+    (``actor`` then only says in which organization; nobody is named as the closer)."""
     if uow.governance.outcome(actor.org_id, p.id) is not None:
         raise Conflict("proposal.closed", f"proposal #{p.id} is already closed", "proposal")
     if p.method == "advice":
@@ -82,6 +97,7 @@ def close(uow: UnitOfWork, actor: Actor, p: ProposalRecord, now: datetime) -> No
             tied=done_score.tied,
             decision_text="",
             document=score_json(done_score),
+            by_time=by_time,
         )
         return
     done = count(uow, actor, p, members, body_ids)
@@ -97,6 +113,7 @@ def close(uow: UnitOfWork, actor: Actor, p: ProposalRecord, now: datetime) -> No
         tied=(),
         decision_text="",
         document=as_json(done),
+        by_time=by_time,
     )
 
 
@@ -182,10 +199,12 @@ def record(
     tied: tuple[str, ...],
     decision_text: str,
     document: dict[str, object],
+    by_time: bool = False,
 ) -> None:
     """Record the outcome, then apply a passing action in the same transaction (or record
     why it no longer applies), and log both."""
     org_id = actor.org_id
+    closer = None if by_time else actor.member.id
     status: str | None = None
     detail = ""
     made: dict[str, object] = {}
@@ -208,7 +227,7 @@ def record(
             tied=tied,
             decision_text=decision_text,
             decided_at=now,
-            closed_by=actor.member.id,
+            closed_by=closer,
             action_status=status,
             action_detail=detail,
             tally=document,
@@ -232,7 +251,7 @@ def record(
         kind="proposal_closed",
         at=now,
         proposal_id=p.id,
-        member_id=actor.member.id,
+        member_id=closer,
         text=said,
         data={"outcome": outcome, "tally": document, "decision": decision_text},
     )

@@ -200,8 +200,10 @@ class GovernanceRepository:
         )
         return role_id
 
-    def end_role(self, org_id: int, role_id: int, *, at: datetime, proposal_id: int) -> None:
-        self.conn.execute(
+    def end_role(self, org_id: int, role_id: int, *, at: datetime, proposal_id: int | None) -> bool:
+        """End a role: by a decision (``proposal_id``), or at its term (None). False when it
+        had already ended (another transaction ended it first)."""
+        done = self.conn.execute(
             update(t.governance_roles)
             .where(
                 t.governance_roles.c.organization_id == org_id,
@@ -210,6 +212,7 @@ class GovernanceRepository:
             )
             .values(ended_at=at, ended_by_proposal=proposal_id)
         )
+        return done.rowcount == 1
 
     # -- proposals ------------------------------------------------------------------------
     def add_proposal(
@@ -628,6 +631,33 @@ class GovernanceRepository:
             )
             .values(revoked_at=now)
         )
+
+    # -- what is due, across organizations (for the scheduler) -----------------------------
+    def organizations_with_due_proposals(self, now: datetime) -> list[int]:
+        """Organizations holding a proposal past its closing time without an outcome (advice
+        proposals wait for their decider). One query, whatever the number of organizations."""
+        p, o = t.proposals, t.proposal_outcomes
+        decided = select(o.c.proposal_id).where(
+            o.c.organization_id == p.c.organization_id, o.c.proposal_id == p.c.id
+        )
+        rows = self.conn.execute(
+            select(p.c.organization_id)
+            .where(p.c.closes_at <= now, p.c.method != "advice", ~decided.exists())
+            .distinct()
+            .order_by(p.c.organization_id)
+        ).all()
+        return [int(r[0]) for r in rows]
+
+    def organizations_with_expired_roles(self, now: datetime) -> list[int]:
+        """Organizations holding a role whose term is past but whose end is not written."""
+        r = t.governance_roles
+        rows = self.conn.execute(
+            select(r.c.organization_id)
+            .where(r.c.term_ends_at <= now, r.c.ended_at.is_(None))
+            .distinct()
+            .order_by(r.c.organization_id)
+        ).all()
+        return [int(row[0]) for row in rows]
 
     # -- power from contribution ----------------------------------------------------------
     def hours_recorded(self, org_id: int, *, before: datetime) -> dict[int, Decimal]:

@@ -383,6 +383,9 @@ def log_line(
             detail = _("one member, one vote")
     elif entry.kind == "circle_created":
         detail = str(d.get("name", ""))
+    elif entry.kind == "role_ended" and d.get("reason") == "term":
+        # Written by the scheduler when a term ran out (a decision's end has its action).
+        detail = f"{d.get('name', '')} ({_(ROLE_ENDED['term'])})"
     return _("%(what)s: %(detail)s") % {"what": what, "detail": detail} if detail else what
 
 

@@ -323,7 +323,9 @@ def ended_reason(role: RoleRecord, now: datetime) -> str | None:
     when = ended_at(role, now)
     if when is None:
         return None
-    return "decision" if role.ended_at is not None and role.ended_at == when else "term"
+    # An end written without a decision is a term the scheduler recorded.
+    by_decision = role.ended_by_proposal is not None and role.ended_at == when
+    return "decision" if by_decision else "term"
 
 
 def check_weights(weights: dict[str, Decimal], *, scic: bool, field: str = "weights") -> None:
