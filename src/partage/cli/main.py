@@ -13,6 +13,7 @@ from partage.cli import (
     cred_commands,
     distribution_commands,
     flow_commands,
+    flow_report_commands,
     governance_commands,
     import_commands,
     ledger_commands,
@@ -68,6 +69,7 @@ simulate_commands.register(app)
 tally_commands.register(app)
 governance_commands.register(app)
 transaction_commands.register(app)
+flow_report_commands.register(app)
 
 
 def run(
