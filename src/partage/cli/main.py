@@ -13,11 +13,13 @@ from partage.cli import (
     cred_commands,
     distribution_commands,
     flow_commands,
+    flow_report_commands,
     governance_commands,
     import_commands,
     ledger_commands,
     org_commands,
     round_commands,
+    scheduler_commands,
     server_commands,
     simulate_commands,
     tally_commands,
@@ -63,11 +65,13 @@ app.add_typer(flow_commands.funding, name="funding")
 app.add_typer(cred_commands.cred, name="cred")
 app.add_typer(import_commands.imports, name="import")
 app.add_typer(unit_commands.units_app, name="units")
+app.add_typer(scheduler_commands.scheduler, name="scheduler")
 server_commands.register(app)
 simulate_commands.register(app)
 tally_commands.register(app)
 governance_commands.register(app)
 transaction_commands.register(app)
+flow_report_commands.register(app)
 
 
 def run(
