@@ -111,7 +111,9 @@ def register(app: typer.Typer) -> None:
                 report = vf.flows(u, actor=actor, since=first, until=last)
 
             def human() -> None:
-                money = lambda minor: str(Money(minor, report.currency))  # noqa: E731
+                def money(minor: int) -> str:
+                    return str(Money(minor, report.currency))
+
                 typer.echo(
                     f"{report.since} → {report.until}: {report.transactions} transactions, "
                     f"{report.refunds} refunds"
@@ -195,7 +197,9 @@ def register(app: typer.Typer) -> None:
             }
 
             def human() -> None:
-                money = lambda minor: str(Money(minor, cur))  # noqa: E731
+                def money(minor: int) -> str:
+                    return str(Money(minor, cur))
+
                 typer.echo(f"{found.name} (#{found.member_id}), {found.since} → {found.until}")
                 typer.echo(f"  sales          {money(t.sold):>16}  ({t.transactions})")
                 typer.echo(f"  refunded       {money(t.refunded):>16}  ({t.refunds})")
