@@ -31,6 +31,7 @@ from partage.web import (
     public,
     rounds,
     statements,
+    subscriptions,
 )
 from partage.web.rendering import Pages, render
 
@@ -68,6 +69,7 @@ def install(app: FastAPI, *, secret_key: str, secure_cookies: bool) -> None:
         epochs,
         funding,
         ledger,
+        subscriptions,
         governance,
         public,
     ):
