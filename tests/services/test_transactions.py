@@ -36,7 +36,7 @@ MARCH = date(2026, 3, 1)
 
 
 def at(day: int, month: int = 3) -> datetime:
-    return datetime(2026, month, day, 14, 30, tzinfo=UTC)
+    return datetime(2026, month, day, 8, 0, tzinfo=UTC)
 
 
 def sale(who: Actor, reference: str, amount: int = 4999, **kw: Any) -> TransactionInput:
@@ -268,6 +268,10 @@ def test_more_than_paid_a_duplicate_reference_and_rules_over_100_percent(coop: C
         txs_refund(coop, "cmd-9", "cmd-9", 100)
     with pytest.raises(NotFound):
         txs_refund(coop, "nothing", "r", 100)
+    with pytest.raises(InvalidInput) as early, coop.uow() as u:
+        txs.refund(u, actor=coop.admin, of_reference="cmd-9", reference="early", amount=1,
+                   occurred_at=at(1), now=coop.clock())  # fmt: skip
+    assert (early.value.code, early.value.field) == ("refund.before_original", "occurred_at")
     greedy = {
         "commissions": {"producer": {"rate": "90"}},
         "splits": [{"of": "amount", "to": "reserve", "percent": "20"}],

@@ -22,6 +22,7 @@ from partage.api import (
     subscriptions,
     tally,
     transactions,
+    transactions,
     value_flows,
 )
 from partage.api.errors import ApiRoute
@@ -60,6 +61,7 @@ def install(app: FastAPI) -> None:
         cred,
         org_cred,
         governance,
+        transactions,
         transactions,
         subscriptions,
         value_flows,

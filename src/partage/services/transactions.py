@@ -224,7 +224,7 @@ def record_transaction(
             of_reference=checked.refund_of,
             reference=checked.reference,
             amount=checked.amount,
-            occurred_at=checked.occurred_at,
+            occurred_at=checked.occurred_at.astimezone(UTC),
             now=now,
             key=key,
             digest=_hash(_tx_request(checked)),
@@ -255,7 +255,7 @@ def record_transaction(
     recorded = uow.ledger.append(
         actor.org_id,
         entry(
-            occurred_at=checked.occurred_at,
+            occurred_at=checked.occurred_at.astimezone(UTC),
             cause=f"transaction:{tx_id}",
             memo=f"{checked.kind} {checked.reference}",
             postings=postings(split, code),
@@ -267,7 +267,7 @@ def record_transaction(
         id=tx_id,
         reference=checked.reference,
         kind=checked.kind,
-        occurred_at=checked.occurred_at,
+        occurred_at=checked.occurred_at.astimezone(UTC),
         recorded_at=now,
         amount=checked.amount,
         currency=code,
@@ -334,7 +334,7 @@ def refund(
         of_reference=of,
         reference=ref,
         amount=amount,
-        occurred_at=occurred_at or now,
+        occurred_at=(occurred_at or now).astimezone(UTC),
         now=now,
         key=_key(idempotency_key),
         digest=_hash(request),
@@ -368,6 +368,13 @@ def _refund(
             "refund.of_refund",
             f"'{of_reference[:80]}' is itself a refund; refund the original transaction",
             field="refund_of",
+        )
+    if occurred_at < original.occurred_at:
+        raise InvalidInput(
+            "refund.before_original",
+            f"a refund cannot happen before the transaction it refunds "
+            f"({original.occurred_at.isoformat()})",
+            field="occurred_at",
         )
     _refuse_duplicate(uow, actor, reference)
     posted = posted_lines(uow, actor.org_id, original)
