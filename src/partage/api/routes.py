@@ -23,6 +23,7 @@ from partage.api import (
     tally,
     transactions,
     transactions,
+    units,
     value_flows,
 )
 from partage.api.errors import ApiRoute
@@ -65,6 +66,7 @@ def install(app: FastAPI) -> None:
         transactions,
         subscriptions,
         value_flows,
+        units,
     ):
         api.include_router(module.router)
     api.include_router(contributions.import_router)
