@@ -385,10 +385,17 @@ def _target(actor: Actor, uow: UnitOfWork, recipient: str) -> str:
 
 
 def fund_account(fund: str, *, code: str) -> str:
-    """``commons`` or ``project:<name>`` → its account; a member's account is refused."""
+    """``commons``, ``project:<name>`` or ``pool:<name>`` (a contributor pool that
+    transactions' splits fill) → its account; a member's account is refused."""
+    kind, _, name = fund.strip().lower().partition(":")
+    if kind == "pool":
+        # A pool is named like a project; the chart checks the name the same way.
+        return "fund:pool:" + chart.project_account(name, field="fund").removeprefix(
+            "fund:project:"
+        )
     account = chart.parse_redirect(fund, field="fund")
     if chart.member_of_account(account) is not None:
-        raise InvalidInput(code, "pay from 'commons' or 'project:<name>'", "fund")
+        raise InvalidInput(code, "pay from 'commons', 'project:<name>' or 'pool:<name>'", "fund")
     return account
 
 

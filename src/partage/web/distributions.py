@@ -67,7 +67,7 @@ router = APIRouter(route_class=WebRoute)
 
 EXTRA_RATE_ROWS = 2
 MIN_RATE_ROWS = 3
-FUND_CHOICES = ("commons", "project")
+FUND_CHOICES = ("commons", "project", "pool")
 
 
 def _activities(uow: UnitOfWork, actor: Actor) -> list[str]:
@@ -383,11 +383,11 @@ async def preview_posted(request: Request, slug: str) -> Response:
 
 def _fund(form: FormData) -> str:
     chosen = forms.text(form, "fund", "commons").strip()
-    if chosen == "project":
+    if chosen in ("project", "pool"):
         name = forms.text(form, "project").strip().lower()
         if not name:
             raise InvalidInput("distribution.no_project", "name the project", field="fund")
-        return f"project:{name}"
+        return f"{chosen}:{name}"
     if chosen != "commons":
         raise InvalidInput("distribution.bad_fund", "pay from commons or a project", "fund")
     return chosen

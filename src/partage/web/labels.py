@@ -31,6 +31,12 @@ def account_label(
         return _("Debts owed beyond envelopes")
     if account.startswith("fund:project:"):
         return _("Project “{name}”").format(name=account.removeprefix("fund:project:"))
+    if account == "fund:operations":
+        return _("Operations")
+    if account == "fund:reserve":
+        return _("Impartible reserve")
+    if account.startswith("fund:pool:"):
+        return _("Contributor pool “{name}”").format(name=account.removeprefix("fund:pool:"))
     if kind in ("member", "debt", "round") and rest.isdigit():
         number = int(rest)
         if kind == "round":
