@@ -35,6 +35,21 @@ def test_the_demo_tells_the_whole_story(uow: UnitOfWorkFactory, clock: FakeClock
         payouts = [e for e in ledger.journal(u, actor=actor) if e.entry.cause.startswith("payout:")]
         assert len(payouts) == 3
         assert ledger.check(u, actor=actor).ok
+        # the platform's four months: bookings and trainings split by the rules, one refund,
+        # the places' quarterly fee charged
+        journal = ledger.journal(u, actor=actor)
+        causes = [e.entry.cause.split(":")[0] for e in journal]
+        assert causes.count("transaction") > 100
+        refunds = [
+            e
+            for e in journal
+            if e.entry.cause.startswith("transaction:") and e.entry.postings[0].amount < 0
+        ]
+        assert len(refunds) == 1
+        assert causes.count("subscription") == 3 * 2  # three places, two quarters begun
+        pool = ledger.balance_of(u, actor=actor, account="fund:pool:contributeurs").minor
+        reserve = ledger.balance_of(u, actor=actor, account="fund:reserve").minor
+        assert pool > 0 and reserve > 0
 
 
 def test_an_interrupted_demo_says_so(uow: UnitOfWorkFactory, clock: FakeClock) -> None:

@@ -23,6 +23,7 @@ from partage.core.rounds import Rate
 from partage.services import contributions, ledger, organizations, rounds
 from partage.services.accounts import find_or_create_user
 from partage.services.context import Actor, UnitOfWorkFactory, acting
+from partage.services.demo_flows import load_flows
 from partage.storage.contributions_repo import NewContribution
 
 DEMO_SLUG = "tiers-lieux-drome"
@@ -128,6 +129,7 @@ def load(uow: UnitOfWorkFactory, *, now: datetime) -> DemoReport:
     _weekly_work(uow, admin, people, first=start.date(), now=now - timedelta(days=10))
     _winter_round(uow, admin, people, start=start + timedelta(days=25))
     _spring_round(uow, admin, people, start=now - timedelta(days=9))
+    load_flows(uow, admin, people, start=start, now=now)
     with uow() as u:
         organizations.set_public_page(u, actor=admin, public=True)
     return DemoReport(True, DEMO_SLUG, DEMO_ADMIN, DEMO_PASSWORD)
