@@ -138,7 +138,8 @@ def test_a_role_is_ended_from_the_form(visitor: Visitor, community: Community) -
         ({"action": "set_college_weights", "weight_Lieux": "50", "weight_Contributeurs": "30",
           "weight_Soutiens": "30"}, "Les poids des collèges totalisent 110, pas 100."),
         ({"action": "set_round_envelope", "change_round": "{round}", "new_envelope": "99999"},
-         "Le fonds commun contient 5000.00 EUR : pas assez pour 94999.00 EUR."),
+         # Amounts in the reader's locale: narrow no-break spaces group, a comma decimals.
+         "Le fonds commun contient 5\u202f000,00\xa0€ : pas assez pour 94\u202f999,00\xa0€."),
         ({"action": "admit_member", "admit_name": ""}, "Ce champ est obligatoire."),
         ({"action": "power_on", "power_cap": "abc"}, "abc"),
     ],
@@ -181,6 +182,34 @@ def test_a_refusal_without_the_params_its_translation_names_keeps_the_services_w
     assert i18n.error_message(bare, lambda text: text) == "no round #4"
     full = InvalidInput("action.unknown_round", "no round #4", params={"round": 4})
     assert i18n.error_message(full, lambda text: text) == "There is no round #4."
+
+
+def test_amounts_in_a_refusal_are_said_in_the_readers_locale() -> None:
+    from partage.core.currency import iso_currency, own_unit
+    from partage.core.errors import InvalidInput
+    from partage.core.money import Money, as_params
+    from partage.web import i18n
+
+    fund = InvalidInput(
+        "action.insufficient_fund",
+        "the commons fund holds 1234567.50 EUR, less than the envelope of the round",
+        params=as_params("available", Money(123_456_750, iso_currency("EUR"))),
+    )
+    english, french = i18n.Formatter("en"), i18n.Formatter("fr")
+    assert i18n.error_message(fund, lambda text: text, english) == (
+        "The commons fund holds €1,234,567.50, less than the envelope of the round."
+    )
+    assert "1\u202f234\u202f567,50\xa0€" in i18n.error_message(fund, lambda text: text, french)
+    # Without a reader's locale (or for the CLI and the API), the service's plain text.
+    assert "holds 1234567.50 EUR," in i18n.error_message(fund, lambda text: text)
+    hours = InvalidInput(
+        "action.member_balance",
+        "x",
+        params={"name": "Chloé", **as_params("balance", Money(1250, own_unit("HOUR", 2)))},
+    )
+    assert i18n.error_message(hours, lambda text: text, french) == (
+        "Chloé cannot be removed while their account holds 12,50\xa0HOUR: settle it first."
+    )
 
 
 def test_a_proposal_bases_power_on_a_distribution_from_the_form(

@@ -121,7 +121,7 @@ def test_opening_a_round_beyond_the_fund_keeps_the_form(
     form = {"name": "Trop", "envelope": "20000", "window_days": "7", "policy": "pro_rata"}
     page = visitor.post("/o/tiers-lieux/rounds/new", form)
     assert page.status_code == 400
-    assert "The commons fund holds 10000.00 EUR: not enough for 20000.00 EUR." in page.text
+    assert "The commons fund holds €10,000.00: not enough for €20,000.00." in page.text
     assert 'value="Trop"' in page.text
     bad_window = visitor.post(
         "/o/tiers-lieux/rounds/new", {**form, "envelope": "10", "window_days": "x"}

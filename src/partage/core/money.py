@@ -73,6 +73,18 @@ def zero(currency: Currency) -> Money:
     return Money(0, currency)
 
 
+def as_params(name: str, amount: Money) -> dict[str, str | int]:
+    """An amount as a refusal's params: ``name`` is its locale-free text (``5000.00 EUR``),
+    and ``name.minor``, ``name.currency``, ``name.decimals`` let a page say it in its reader's
+    locale (``5 000,00 €``)."""
+    return {
+        name: str(amount),
+        f"{name}.minor": amount.minor,
+        f"{name}.currency": amount.currency.code,
+        f"{name}.decimals": amount.currency.decimals,
+    }
+
+
 def format_minor(minor: int, decimals: int) -> str:
     sign = "-" if minor < 0 else ""
     digits = str(abs(minor)).rjust(decimals + 1, "0")

@@ -22,6 +22,7 @@ from partage.core.governance import actions
 from partage.core.governance.actions import Action
 from partage.core.governance.proposals import check_weights, role_active
 from partage.core.governance.weighted import check_power
+from partage.core.money import as_params
 from partage.core.roles import Role
 from partage.services import governance_power, organizations, rounds
 from partage.services.context import Actor, UnitOfWork
@@ -43,7 +44,7 @@ def check(uow: UnitOfWork, actor: Actor, raw: Mapping[str, object], *, now: date
                     "action.insufficient_fund",
                     f"the commons fund holds {available}, less than the envelope of the round",
                     field="action.envelope",
-                    params={"available": str(available)},
+                    params=as_params("available", available),
                 )
         case "set_round_envelope":
             rounds.check_envelope(
@@ -89,7 +90,7 @@ def check(uow: UnitOfWork, actor: Actor, raw: Mapping[str, object], *, now: date
                         f"{member.name} cannot be removed while their account {account} holds "
                         f"{balance}: settle it first (the books keep every member who has one)",
                         field="action.member_id",
-                        params={"name": member.name, "balance": str(balance)},
+                        params={"name": member.name, **as_params("balance", balance)},
                     )
             admins = [
                 m

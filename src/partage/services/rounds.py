@@ -25,7 +25,7 @@ from partage.core.closing import (
 from partage.core.community import check_name, parse_decimal
 from partage.core.errors import Conflict, InvalidInput, NotFound
 from partage.core.ledger import Entry, entry
-from partage.core.money import Money, check_minor
+from partage.core.money import Money, as_params, check_minor
 from partage.core.roles import require_admin, require_participant
 from partage.core.rounds import Mission, Rate, Round, require_open
 from partage.services.context import Actor, UnitOfWork
@@ -87,7 +87,10 @@ def open_round(
             f"the commons fund holds {available}; record the money coming in (a deposit) "
             f"before setting aside an envelope of {Money(envelope, currency)}",
             field="envelope",
-            params={"available": str(available), "needed": str(Money(envelope, currency))},
+            params={
+                **as_params("available", available),
+                **as_params("needed", Money(envelope, currency)),
+            },
         )
     rolled_in = max(balance_of(uow, actor=actor, account=chart.ROLLOVER).minor, 0)
     created = uow.rounds.add_round(
@@ -175,7 +178,10 @@ def check_envelope(
                 f"the commons fund holds {available}, less than the {Money(difference, currency)} "
                 f"the new envelope would add",
                 field=field,
-                params={"available": str(available), "needed": str(Money(difference, currency))},
+                params={
+                    **as_params("available", available),
+                    **as_params("needed", Money(difference, currency)),
+                },
             )
     elif difference < 0:
         missions = sum(m.envelope for m in uow.rounds.missions(actor.org_id, round_id))
@@ -185,7 +191,7 @@ def check_envelope(
                 f"the missions of '{round_.name}' set aside {Money(missions, currency)}; the "
                 f"envelope cannot go below it",
                 field=field,
-                params={"round": round_.name, "amount": str(Money(missions, currency))},
+                params={"round": round_.name, **as_params("amount", Money(missions, currency))},
             )
         accepted = sum(
             r.claim.amount
@@ -198,7 +204,7 @@ def check_envelope(
                 f"claims accepted in '{round_.name}' add up to {Money(accepted, currency)}; "
                 f"the envelope cannot go below what was consented to",
                 field=field,
-                params={"round": round_.name, "amount": str(Money(accepted, currency))},
+                params={"round": round_.name, **as_params("amount", Money(accepted, currency))},
             )
     return round_
 

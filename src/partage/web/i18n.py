@@ -12,7 +12,7 @@ French-speaking collectives.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -338,19 +338,36 @@ SUFFIX_MESSAGES: dict[str, str] = {
 }
 
 
-def error_message(error: DomainError, gettext: Callable[[str], str]) -> str:
+def error_message(
+    error: DomainError, gettext: Callable[[str], str], formatter: Formatter | None = None
+) -> str:
     """The reader's words for ``error``, naming what its params name (a line, a cell).
 
     A refusal raised without the params its translation names is shown as the service wrote
-    it: an English sentence with its amounts beats a French one with holes in it.
+    it: an English sentence with its amounts beats a French one with holes in it. With a
+    ``formatter``, amounts given by ``money.as_params`` are said in the reader's locale.
     """
     message = message_for(error.code, error.message, gettext)
     if error.code not in ERROR_MESSAGES:
         return message
+    params = _amounts_in(error.params, formatter) if formatter is not None else error.params
     try:
-        return message.format_map(error.params)
+        return message.format_map(params)
     except (KeyError, IndexError, ValueError):
         return error.message
+
+
+def _amounts_in(params: Mapping[str, str | int], formatter: Formatter) -> dict[str, str | int]:
+    """``params`` with each amount ``money.as_params`` gave said in the reader's locale."""
+    said = dict(params)
+    for key, minor in params.items():
+        name = key.removesuffix(".minor")
+        code, decimals = params.get(f"{name}.currency"), params.get(f"{name}.decimals")
+        if key == name or not isinstance(minor, int):
+            continue
+        if isinstance(code, str) and isinstance(decimals, int):
+            said[name] = formatter.money(minor, Currency(code, decimals))
+    return said
 
 
 def message_for(code: str, fallback: str, gettext: Callable[[str], str]) -> str:

@@ -177,7 +177,7 @@ def status_of(error: DomainError) -> int:
 
 
 def form_error(request: Request, form: str, error: DomainError) -> FormError:
-    message = i18n.error_message(error, gettext(request))
+    message = i18n.error_message(error, gettext(request), i18n.Formatter(lang_of(request)))
     return FormError(form, error.field, message, on_top=error.kind in ("forbidden", "conflict"))
 
 
@@ -218,7 +218,12 @@ def error_page(request: Request, error: DomainError) -> HTMLResponse:
     return render(
         request,
         "error.html",
-        {"status": status, "message": i18n.error_message(error, gettext(request))},
+        {
+            "status": status,
+            "message": i18n.error_message(
+                error, gettext(request), i18n.Formatter(lang_of(request))
+            ),
+        },
         status=status,
     )
 
