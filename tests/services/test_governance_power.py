@@ -127,3 +127,26 @@ def test_a_decision_bases_power_on_a_distribution(community: Community) -> None:
         assert gov.contribution_power(u, actor=c.bruno) == gov.ContributionPower(
             "3", "10", basis="distribution", distribution_id=distribution_id
         )
+
+
+def test_a_distribution_that_paid_no_member_cannot_weigh_votes(community: Community) -> None:
+    c = community
+    with c.uow() as u:
+        nothing = distributions.run(
+            u,
+            actor=c.admin,
+            model={"type": "grain", "policy": "immediate"},
+            data=distributions.source(scores={str(c.bruno.member.id): ["0"]}),
+            budget=6_000,
+            fund="commons",
+            now=c.clock(),
+        )
+    assert nothing.paid == 0
+    refused(
+        c,
+        InvalidInput,
+        "power.distribution_paid_nobody",
+        lambda u: gov.set_contribution_power(
+            u, actor=c.admin, cap="2", distribution_id=nothing.id, now=c.clock()
+        ),
+    )
