@@ -32,6 +32,7 @@ from partage.web import (
     rounds,
     statements,
     subscriptions,
+    units,
 )
 from partage.web.rendering import Pages, render
 
@@ -70,6 +71,7 @@ def install(app: FastAPI, *, secret_key: str, secure_cookies: bool) -> None:
         funding,
         ledger,
         subscriptions,
+        units,
         governance,
         public,
     ):
