@@ -33,6 +33,7 @@ from partage.web import (
     statements,
     subscriptions,
     units,
+    value_flows,
 )
 from partage.web.rendering import Pages, render
 
@@ -71,6 +72,7 @@ def install(app: FastAPI, *, secret_key: str, secure_cookies: bool) -> None:
         funding,
         ledger,
         subscriptions,
+        value_flows,
         units,
         governance,
         public,
