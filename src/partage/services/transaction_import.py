@@ -119,7 +119,7 @@ class _Original:
     payer: str
     parties: str
     version: int
-    lines: list[Line]
+    lines: list[Line] | list[tuple[Part, str, int]]  # tuples until a refund reads them
     refunded: list[Line]
 
 
@@ -156,8 +156,11 @@ class _Importer:
         self.members = uow.transaction_imports.member_ids(self.org_id)
         self.aliases = uow.transaction_imports.aliases(self.org_id)
 
-    def batch(self, raws: list[RawRow], import_id: int) -> tuple[int, list[RowError]]:
-        """Check, split and write one batch; (rows posted, row errors)."""
+    def batch(
+        self, raws: list[RawRow], import_id: int, *, after: int
+    ) -> tuple[int, list[RowError]]:
+        """Check, split and write one batch, the rows after row ``after``; (rows posted,
+        row errors)."""
         errors: dict[int, RowError] = {}
         prepared: list[Prepared] = []
         for raw in raws:
@@ -169,6 +172,15 @@ class _Importer:
                 errors[raw.number] = _error(raw.number, error)
         repo = self.uow.transaction_imports
         head_seq, head_hash = repo.lock_head(self.org_id)
+        # Under the lock: another run of the same file that moved on since means two runs
+        # at once; the later one stops rather than post the rows twice.
+        current = repo.get(self.org_id, import_id)
+        if current is None or current.position != after:
+            raise Conflict(
+                "import.concurrent",
+                f"import #{import_id} is being run by another process; wait for it to end",
+                field="file",
+            )
         taken = repo.taken_references(self.org_id, [p.tx.reference for p in prepared])
         splits = self._split(prepared, errors)
         postings = self._decide(prepared, splits, taken, errors)
@@ -281,7 +293,7 @@ class _Importer:
                     payer=posting.payer,
                     parties=posting.parties,
                     version=version,
-                    lines=[Line(part, account, amount) for part, account, amount in lines],
+                    lines=lines,
                     refunded=[],
                 )
             used.add(reference)
@@ -301,7 +313,8 @@ class _Importer:
         original = originals.get(of) or self._posted_original(of)
         if original is None:
             raise NotFound("transaction.not_found", f"no transaction '{of[:80]}'", "refund_of")
-        taken = refund_lines(original.lines, original.refunded, p.tx.amount)
+        posted = [x if isinstance(x, Line) else Line(*x) for x in original.lines]
+        taken = refund_lines(posted, original.refunded, p.tx.amount)
         original.refunded.extend(taken)
         lines: list[tuple[Part, str, int]] = [(x.part, x.account, x.amount) for x in taken]
         originals[of] = original
@@ -349,11 +362,13 @@ class _Importer:
 
     def _postings(self, p: _Posting) -> list[tuple[str, int, str]]:
         code = self.currency.code
-        total = sum(amount for _, _, amount in p.lines)
         # A transaction credits its lines and debits the cash; a refund the other way.
-        sign = 1 if p.row.tx.refund_of is not None else -1
-        return [(chart.BANK, -sign * total, code)] + [
-            (account, sign * amount, code) for _, account, amount in p.lines
+        if p.row.tx.refund_of is None:
+            return [(chart.BANK, p.row.tx.amount, code)] + [
+                (account, -amount, code) for _, account, amount in p.lines
+            ]
+        return [(chart.BANK, -p.row.tx.amount, code)] + [
+            (account, amount, code) for _, account, amount in p.lines
         ]
 
     def _rows(
@@ -366,15 +381,18 @@ class _Importer:
         head_hash: str,
         import_id: int,
     ) -> Batch:
-        org, now, code = self.org_id, self.now, self.currency.code
+        org, code = self.org_id, self.currency.code
+        stamp = self.uow.transaction_imports.stamp
+        now = stamp(self.now)
         batch = Batch(entries=[], postings=[], transactions=[], errors=[])
         prev = head_hash
         for offset, (p, tx_id, item, digest) in enumerate(
             zip(postings, ids, entries, hashes, strict=True)
         ):
             seq = head_seq + 1 + offset
+            occurred = stamp(item.occurred_at)
             batch.entries.append(
-                (org, seq, item.occurred_at, now, item.cause, item.memo, None, prev, digest)
+                (org, seq, occurred, now, item.cause, item.memo, None, prev, digest)
             )
             batch.postings.extend(
                 (org, seq, line, account, currency, amount)
@@ -389,7 +407,7 @@ class _Importer:
                     tx_id,
                     tx.reference,
                     p.kind,
-                    tx.occurred_at,
+                    occurred,
                     now,
                     tx.amount,
                     code,
@@ -439,11 +457,13 @@ def import_transactions(
     now: datetime,
     progress: Progress | None = None,
     on_start: Callable[[ImportReport], None] | None = None,
+    on_errors: Callable[[list[RowError]], None] | None = None,
 ) -> ImportReport:
     """Import the rows of ``stream``: each batch of ``batch`` rows commits on its own.
 
     ``on_start`` is told, before the first batch, which import runs and where it starts
-    (``resumed_at`` > 0 when it resumes); ``progress`` after each batch."""
+    (``resumed_at`` > 0 when it resumes); ``progress`` and ``on_errors`` (the batch's
+    refused rows) after each batch."""
     require_admin(actor.role)
     if isinstance(batch, bool) or not isinstance(batch, int) or not 1 <= batch <= MAX_BATCH:
         raise InvalidInput(
@@ -470,7 +490,7 @@ def import_transactions(
         position, posted, failed = current.position, current.posted, current.failed
         read = 0
         for chunk in _batches(rows, batch):
-            done, errors = importer.batch(chunk, current.id)
+            done, errors = importer.batch(chunk, current.id, after=position)
             read += len(chunk)
             position = chunk[-1].number
             posted += done
@@ -485,6 +505,8 @@ def import_transactions(
             )
             if not dry_run:
                 u.commit()
+            if on_errors is not None and errors:
+                on_errors(errors)
             if progress is not None:
                 progress(position, counter.count)
         u.transaction_imports.advance(

@@ -12,7 +12,7 @@ references of a batch already taken in one query.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -117,7 +117,11 @@ def _import(r: Any) -> ImportRow:
 
 def sqlite_stamp(moment: datetime) -> str:
     """A time as SQLAlchemy's SQLite dialect stores it (naive UTC text), read back equal."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def _as_is(moment: datetime) -> datetime:
+    return moment
 
 
 class TransactionImportRepository:
@@ -127,6 +131,12 @@ class TransactionImportRepository:
     @property
     def is_postgresql(self) -> bool:
         return self.conn.dialect.name == "postgresql"
+
+    @property
+    def stamp(self) -> Callable[[datetime], Any]:
+        """How a batch's times are written: aware datetimes for PostgreSQL's COPY, the text
+        SQLAlchemy would write for SQLite."""
+        return _as_is if self.is_postgresql else sqlite_stamp
 
     # -- imports ------------------------------------------------------------------------
     def reserve(self, org_id: int, kind: str, count: int) -> range:
@@ -270,9 +280,9 @@ class TransactionImportRepository:
 
     def write(self, org_id: int, batch: Batch, *, head: tuple[int, str]) -> None:
         """Insert the batch's rows and move the ledger head to ``head`` (seq, hash)."""
-        self._insert("ledger_entries", ENTRY_COLUMNS, batch.entries, stamps=(2, 3))
+        self._insert("ledger_entries", ENTRY_COLUMNS, batch.entries)
         self._insert("ledger_postings", POSTING_COLUMNS, batch.postings)
-        self._insert("transactions", TRANSACTION_COLUMNS, batch.transactions, stamps=(4, 5))
+        self._insert("transactions", TRANSACTION_COLUMNS, batch.transactions)
         self._insert("transaction_import_errors", ERROR_COLUMNS, batch.errors)
         if batch.entries:
             self.conn.execute(
@@ -285,11 +295,9 @@ class TransactionImportRepository:
         self,
         table: str,
         columns: Sequence[str],
-        rows: Iterable[tuple[Any, ...]],
-        *,
-        stamps: tuple[int, ...] = (),
+        rows: Sequence[tuple[Any, ...]],
     ) -> None:
-        rows = list(rows)
+        """Rows whose times are already as :attr:`stamp` writes them."""
         if not rows:
             return
         # The DBAPI connection SQLAlchemy's transaction already runs on: the rows commit,
@@ -301,8 +309,6 @@ class TransactionImportRepository:
                 for row in rows:
                     copy.write_row(row)
             return
-        if stamps:
-            rows = [_with_sqlite_stamps(row, stamps) for row in rows]
         marks = ", ".join("?" * len(columns))
         cursor = raw.cursor()
         try:
@@ -311,10 +317,3 @@ class TransactionImportRepository:
             cursor.executemany(statement, rows)
         finally:
             cursor.close()
-
-
-def _with_sqlite_stamps(row: tuple[Any, ...], stamps: tuple[int, ...]) -> tuple[Any, ...]:
-    values = list(row)
-    for index in stamps:
-        values[index] = sqlite_stamp(values[index])
-    return tuple(values)
