@@ -41,6 +41,9 @@ def test_an_admin_sets_up_credits_and_a_member_spends_them(
                                                "quantity": "20"})  # fmt: skip
     assert "The purchase is recorded." in bought.text
     assert "Bruno bought" in bought.text and "€10.00" in bought.text
+    # In the journal the credits are counted as credits, the money as money.
+    books = visitor.get(f"{ORG}/ledger").text
+    assert books.count("20\u00a0CREDIT") == 2 and "€10.00" in books
     with c.uow() as u:
         helped = contributions.record(u, actor=c.bruno, activity="entraide",
                                       occurred_on="2026-03-01", hours="1", now=c.clock())  # fmt: skip

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request, Response
 from starlette.datastructures import FormData
 
 from partage.core.errors import DomainError
-from partage.services import ledger, rounds
+from partage.services import ledger, rounds, units
 from partage.services.context import Actor, UnitOfWork
 from partage.web import forms
 from partage.web.actions import act_on_form
@@ -43,6 +43,8 @@ def ledger_context(request: Request, uow: UnitOfWork, actor: Actor) -> dict[str,
         "account": lambda account: account_label(account, names, round_names, _),
         "title": lambda rec: entry_title(rec.entry.cause, rec.entry.memo, names, round_names, _),
         "owed": owed,
+        # Postings in the organization's own units (CREDIT, HOUR) are counted in those units.
+        "currency_of": {u.code: u.currency for u in units.units(uow, actor=actor)},
     }
 
 

@@ -34,6 +34,7 @@ from partage.web import (
     subscriptions,
     units,
     value_flows,
+    value_flows_transactions,
 )
 from partage.web.rendering import Pages, render
 
@@ -73,6 +74,7 @@ def install(app: FastAPI, *, secret_key: str, secure_cookies: bool) -> None:
         ledger,
         subscriptions,
         value_flows,
+        value_flows_transactions,
         units,
         governance,
         public,

@@ -11,14 +11,16 @@ said here in the reader's language, with the balance, limit and quantities they 
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from starlette.datastructures import FormData
 
+from partage.core.community import Contribution
 from partage.core.currency import Currency
 from partage.core.errors import DomainError, InvalidInput
-from partage.core.units import Operation, Unit, UnitKind
+from partage.core.units import EarningRule, Operation, OperationKind, Unit, UnitKind, earned
 from partage.services import units
 from partage.services.context import Actor, UnitOfWork
 from partage.web import forms
@@ -94,14 +96,28 @@ def _sentence(op: Operation, names: dict[int, str], gettext: Callable[[str], str
     return gettext("%(who)s spent") % {"who": who}
 
 
-def _price(unit: Unit, money: Currency, fmt: Formatter) -> str:
-    """The price in the reader's locale; a price finer than a cent keeps all its digits."""
-    if unit.price is None:
+def _price(price: Decimal | None, money: Currency, fmt: Formatter) -> str:
+    """A price in the reader's locale; a price finer than a cent keeps all its digits."""
+    if price is None:
         return ""
-    minor = unit.price.scaleb(money.decimals)
+    minor = price.scaleb(money.decimals)
     if minor == minor.to_integral_value():
         return fmt.money(int(minor), money)
-    return f"{fmt.number(unit.price)}\u00a0{money.code}"
+    return f"{fmt.number(price)}\u00a0{money.code}"
+
+
+def _detail(op: Operation, money: Currency, fmt: Formatter, say: Callable[[str], str]) -> str:
+    """What an operation was for; a purchase says the price it kept."""
+    if op.kind is OperationKind.BUY and op.rate is not None:
+        return say("at %(price)s each") % {"price": _price(Decimal(op.rate), money, fmt)}
+    return op.purpose
+
+
+def _earns(rule: EarningRule, contribution: Contribution) -> int | None:
+    try:
+        return earned(rule, contribution.hours)
+    except InvalidInput:
+        return None
 
 
 def page_context(request: Request, uow: UnitOfWork, actor: Actor) -> dict[str, Any]:
@@ -113,22 +129,33 @@ def page_context(request: Request, uow: UnitOfWork, actor: Actor) -> dict[str, A
     moves = units.movements(uow, actor=actor, limit=50)
     say = gettext(request)
     fmt = Formatter(lang_of(request))
+    money = actor.organization.currency
     waiting = units.to_validate(uow, actor=actor) if frame["is_admin"] else []
     holders = [m for m in names if m not in uow.governance.removed_members(actor.org_id)]
     return {
         **frame,
         "units": summaries,
-        "prices": {u.code: _price(u, actor.organization.currency, fmt) for u in found},
+        "prices": {u.code: _price(u.price, money, fmt) for u in found},
         "time_units": [u for u in found if u.kind is UnitKind.TIME],
         "priced_units": [u for u in found if u.price is not None],
         "mine": units.balances(uow, actor=actor) if frame["can_act"] else [],
         "holders": holders,
         "movements": [
-            {"op": op, "unit": by_code[op.unit_code], "what": _sentence(op, names, say)}
+            {
+                "op": op,
+                "unit": by_code[op.unit_code],
+                "what": _sentence(op, names, say),
+                "detail": _detail(op, money, fmt, say),
+            }
             for op in moves
         ],
         "waiting": [
-            {"c": c, "rule": r, "unit": by_code[r.unit_code], "who": names.get(c.member_id, "")}
+            {
+                "c": c,
+                "unit": by_code[r.unit_code],
+                "who": names.get(c.member_id, ""),
+                "earns": _earns(r, c),
+            }
             for c, r in waiting
         ],
     }
