@@ -33,11 +33,11 @@ from partage.core.claims import clean_text, refuse_control_characters
 from partage.core.errors import Conflict, InvalidInput, NotFound
 from partage.core.ledger import entry
 from partage.core.roles import require_admin
-from partage.core.splits.engine import Line, postings, split_transaction
+from partage.core.splits.engine import Line, Split, postings, split_transaction
 from partage.core.splits.refunds import refund_lines, refund_postings, remaining
 from partage.core.splits.rules import parse_rules, rules_document
 from partage.core.splits.transactions import MAX_REFERENCE, TransactionInput, check_transaction
-from partage.core.splits.versions import check_new_version, in_force
+from partage.core.splits.versions import RuleVersion, check_new_version, in_force
 from partage.services.context import Actor, UnitOfWork
 from partage.services.transaction_views import (
     RuleVersionView,
@@ -144,30 +144,31 @@ def _hash(request: Mapping[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _replay(uow: UnitOfWork, actor: Actor, key: str | None, digest: str) -> Recorded | None:
-    """The stored answer for a key already used with this request, or why it cannot be."""
-    if key is None:
-        return None
-    found = uow.transactions.by_idempotency_key(actor.org_id, key)
-    if found is None:
-        return None
-    if found.request_hash != digest:
-        raise Conflict(
-            "idempotency.key_reused",
-            "this Idempotency-Key was already used for another request "
-            f"(transaction '{found.reference[:80]}')",
-            field="idempotency_key",
-        )
-    return Recorded(transaction_view(found), replayed=True)
-
-
-def _refuse_duplicate(uow: UnitOfWork, actor: Actor, reference: str) -> None:
-    if uow.transactions.by_reference(actor.org_id, reference) is not None:
+def _unused(
+    uow: UnitOfWork, actor: Actor, *, reference: str, key: str | None, digest: str
+) -> Recorded | None:
+    """None when neither the reference nor the key is taken; the stored answer when the key
+    was used for this very request; otherwise why the request cannot be posted."""
+    taken = uow.transactions.taken(actor.org_id, reference=reference, key=key)
+    same_key = next((x for x in taken if key is not None and x.idempotency_key == key), None)
+    if same_key is not None:
+        if same_key.request_hash != digest:
+            raise Conflict(
+                "idempotency.key_reused",
+                "this Idempotency-Key was already used for another request "
+                f"(transaction '{same_key.reference[:80]}')",
+                field="idempotency_key",
+            )
+        stored = uow.transactions.by_id(actor.org_id, same_key.id)
+        assert stored is not None, "a row just found is still there under the lock"
+        return Recorded(transaction_view(stored), replayed=True)
+    if taken:
         raise Conflict(
             "transaction.duplicate_reference",
             f"a transaction with reference '{reference[:80]}' is already recorded",
             field="reference",
         )
+    return None
 
 
 def _member(uow: UnitOfWork, actor: Actor, name: str, *, field: str, code: str) -> int:
@@ -235,21 +236,30 @@ def record_transaction(
         for role, who in checked.parties.items()
     }
     digest = _hash(_tx_request(checked))
-    # The lock comes before the key, the reference and the rules are read: a concurrent
-    # request with the same key, or a new rule version, waits for this one to commit.
-    uow.transactions.lock(actor.org_id)
-    replayed = _replay(uow, actor, key, digest)
+    day = checked.occurred_at.astimezone(UTC).date()
+
+    def split_by(versions: list[RuleVersion]) -> tuple[RuleVersion, Split]:
+        chosen = in_force(versions, day)
+        return chosen, split_transaction(
+            chosen.rules,
+            amount=checked.amount,
+            status=checked.status,
+            payee_account=chart.member_account(payee),
+            parties={role: chart.member_account(m) for role, m in parties.items()},
+        )
+
+    # The split is computed before the lock, which is then held only for the writes. The
+    # key and the reference are read under it, so a concurrent request with the same key
+    # waits for this one to commit and then finds it; a rule version added meanwhile (the
+    # lock tells the latest) makes the split be computed again.
+    versions = stored_versions(uow, actor)
+    chosen, split = split_by(versions)
+    latest = uow.transactions.lock(actor.org_id)
+    replayed = _unused(uow, actor, reference=checked.reference, key=key, digest=digest)
     if replayed is not None:
         return replayed
-    _refuse_duplicate(uow, actor, checked.reference)
-    chosen = in_force(stored_versions(uow, actor), checked.occurred_at.astimezone(UTC).date())
-    split = split_transaction(
-        chosen.rules,
-        amount=checked.amount,
-        status=checked.status,
-        payee_account=chart.member_account(payee),
-        parties={role: chart.member_account(m) for role, m in parties.items()},
-    )
+    if latest != max((v.version for v in versions), default=0):
+        chosen, split = split_by(stored_versions(uow, actor))
     code = actor.organization.currency.code
     tx_id = uow.community.next_id(actor.org_id, "transaction")
     recorded = uow.ledger.append(
@@ -355,7 +365,7 @@ def _refund(
 ) -> Recorded:
     # What is left to refund is read under the lock: two refunds cannot both take it.
     uow.transactions.lock(actor.org_id)
-    replayed = _replay(uow, actor, key, digest)
+    replayed = _unused(uow, actor, reference=reference, key=key, digest=digest)
     if replayed is not None:
         return replayed
     original = uow.transactions.by_reference(actor.org_id, of_reference)
@@ -376,7 +386,6 @@ def _refund(
             f"({original.occurred_at.isoformat()})",
             field="occurred_at",
         )
-    _refuse_duplicate(uow, actor, reference)
     posted = posted_lines(uow, actor.org_id, original)
     earlier = [
         line

@@ -57,15 +57,36 @@ class TransactionRow:
     import_id: int | None
 
 
+@dataclass(frozen=True, slots=True)
+class Taken:
+    """What a new transaction's reference or idempotency key runs into."""
+
+    id: int
+    reference: str
+    idempotency_key: str | None
+    request_hash: str | None
+
+
 class TransactionRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
-    def lock(self, org_id: int) -> None:
-        """Hold the organization's row until the unit of work ends (see the module's note)."""
-        self.conn.execute(
-            select(t.organizations.c.id).where(t.organizations.c.id == org_id).with_for_update()
+    def lock(self, org_id: int) -> int:
+        """Hold the organization's row until the unit of work ends (see the module's note);
+        the number of the latest split rule version, read in the same statement (0 if none)."""
+        c = t.split_rule_versions.c
+        latest = (
+            select(func.coalesce(func.max(c.version), 0))
+            .where(c.organization_id == org_id)
+            .scalar_subquery()
         )
+        found = self.conn.execute(
+            select(latest)
+            .select_from(t.organizations)
+            .where(t.organizations.c.id == org_id)
+            .with_for_update(of=t.organizations)
+        ).scalar()
+        return int(found or 0)
 
     # -- rule versions ------------------------------------------------------------------
     def rule_versions(self, org_id: int) -> list[RuleVersionRow]:
@@ -141,8 +162,20 @@ class TransactionRepository:
         found = self._select(org_id, _T.reference == reference, limit=1)
         return found[0] if found else None
 
-    def by_idempotency_key(self, org_id: int, key: str) -> TransactionRow | None:
-        found = self._select(org_id, _T.idempotency_key == key, limit=1)
+    def taken(self, org_id: int, *, reference: str, key: str | None) -> list[Taken]:
+        """The transactions that already hold this reference or this idempotency key."""
+        match = _T.reference == reference
+        if key is not None:
+            match = or_(match, _T.idempotency_key == key)
+        rows = self.conn.execute(
+            select(_T.id, _T.reference, _T.idempotency_key, _T.request_hash).where(
+                _T.organization_id == org_id, match
+            )
+        ).all()
+        return [Taken(int(r.id), r.reference, r.idempotency_key, r.request_hash) for r in rows]
+
+    def by_id(self, org_id: int, transaction_id: int) -> TransactionRow | None:
+        found = self._select(org_id, _T.id == transaction_id, limit=1)
         return found[0] if found else None
 
     def refunds_of(self, org_id: int, transaction_id: int) -> list[TransactionRow]:
