@@ -26,6 +26,7 @@ Guarantees:
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -123,8 +124,14 @@ class _Original:
     refunded: list[Line]
 
 
+# Messages quote what a row held; control characters (a NUL above all, which PostgreSQL
+# refuses in text) are shown as "?" in the stored report.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _error(number: int, error: DomainError) -> RowError:
-    return RowError(number, (error.field or "")[:100], error.code, error.message)
+    field = _CONTROL.sub("?", error.field or "")[:100]
+    return RowError(number, field, error.code[:100], _CONTROL.sub("?", error.message))
 
 
 def parties_text(parties: dict[str, int]) -> str:
