@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from partage.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from partage.core.money import format_minor
 from partage.core.units import OperationKind
 from partage.services import contributions, ledger, units
 from partage.services.context import Actor
@@ -38,8 +40,6 @@ def balance(c: Community, who: Actor, code: str) -> str:
             b.unit.code: b.balance
             for b in units.balances(u, actor=c.admin, member_id=who.member.id)
         }
-    from partage.core.money import format_minor
-
     decimals = 0 if code == "CREDIT" else 2
     return format_minor(found[code], decimals)
 
@@ -406,3 +406,27 @@ def test_a_unit_keeps_its_kind_and_decimals(community: Community) -> None:
             now=c.clock(),
         )
     assert (changed.negative_limit, changed.decimals) == (500, 2)
+
+
+def test_concurrent_spendings_never_pass_the_limit_together(community: Community) -> None:
+    c = community
+    define_credit(c)
+    with c.uow() as u:
+        units.grant(u, actor=c.admin, code="CREDIT", member_id=c.bruno.member.id,
+                    quantity="20", reason="welcome", now=c.clock())  # fmt: skip
+
+    def spend_five() -> str:
+        try:
+            with c.uow() as u:
+                units.spend(u, actor=c.bruno, code="CREDIT", quantity="5", purpose="offer",
+                            now=c.clock())  # fmt: skip
+            return "spent"
+        except InvalidInput as refusal:
+            return refusal.code
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        results = list(pool.map(lambda _: spend_five(), range(10)))
+    assert results.count("spent") == 4
+    assert results.count("units.insufficient_balance") == 6
+    assert balance(c, c.bruno, "CREDIT") == "0"
+    books_ok(c)
