@@ -44,6 +44,7 @@ def test_an_admin_sets_up_credits_and_a_member_spends_them(
     # In the journal the credits are counted as credits, the money as money.
     books = visitor.get(f"{ORG}/ledger").text
     assert books.count("20\u00a0CREDIT") == 2 and "€10.00" in books
+    assert "CREDIT issued (in circulation)" in books
     with c.uow() as u:
         helped = contributions.record(u, actor=c.bruno, activity="entraide",
                                       occurred_on="2026-03-01", hours="1", now=c.clock())  # fmt: skip

@@ -37,6 +37,9 @@ def account_label(
         return _("Impartible reserve")
     if account.startswith("fund:pool:"):
         return _("Contributor pool “{name}”").format(name=account.removeprefix("fund:pool:"))
+    if kind == "units" and rest:
+        # The issuing account of an own unit: its debit balance is what circulates.
+        return _("{code} issued (in circulation)").format(code=rest)
     if kind in ("member", "debt", "round") and rest.isdigit():
         number = int(rest)
         if kind == "round":
