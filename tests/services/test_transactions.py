@@ -384,3 +384,39 @@ def test_no_rules_yet_means_no_transaction(community: Community) -> None:
     assert refused.value.code == "rules.none_in_force"
     with community.uow(readonly=True) as u, pytest.raises(NotFound):
         txs.rule_version(u, actor=community.admin, version=1)
+
+
+def test_a_version_added_while_a_sale_waits_for_the_lock_splits_it(
+    coop: Community, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The split is computed before the lock; a version that another admin committed in
+    between (here written just before the lock is taken) is the one the sale gets."""
+    from partage.storage.transactions_repo import RuleVersionRow, TransactionRepository
+
+    locking = TransactionRepository.lock
+
+    def lock_after_a_new_version(self: TransactionRepository, org_id: int) -> int:
+        monkeypatch.setattr(TransactionRepository, "lock", locking)
+        self.add_rule_version(
+            org_id,
+            RuleVersionRow(
+                2,
+                date(2026, 3, 2),
+                '{"commissions": {"producer": {"rate": "10"}}}',
+                "",
+                coop.clock(),
+                None,
+                None,
+            ),
+        )
+        return locking(self, org_id)
+
+    monkeypatch.setattr(TransactionRepository, "lock", lock_after_a_new_version)
+    done = record(coop, sale(coop.bruno, "raced", 10000))
+    assert (done.transaction.rule_version, done.transaction.commission) == (2, 1000)
+    with coop.uow(readonly=True) as u:
+        lines = txs.transaction(u, actor=coop.admin, reference="raced").lines
+    assert [(x.account, x.amount) for x in lines] == [
+        (f"member:{coop.bruno.member.id}", 9000),
+        ("fund:operations", 1000),
+    ]
