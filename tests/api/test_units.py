@@ -95,6 +95,12 @@ def test_the_time_bank_over_http(api: Api) -> None:
     assert beyond["code"] == "units.insufficient_balance"
     assert "-2.00 HOUR" in beyond["message"] and "-10.00 HOUR" in beyond["message"]
     assert api.ok("GET", f"{UNITS}/balances?member={b}", "dario")[0]["balance"]["value"] == "2.00"
+    # the journal counts hours as hours
+    [entry] = [e for e in api.ok("GET", f"{ORG}/ledger/journal") if e["seq"] == gave["entry_seq"]]
+    assert [p["amount"] for p in entry["postings"]] == [
+        {"minor": 200, "value": "2.00", "currency": "HOUR"},
+        {"minor": -200, "value": "-2.00", "currency": "HOUR"},
+    ]
     assert api.ok("GET", f"{ORG}/ledger/check")["ok"] is True
 
 

@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from partage.services import organizations
 from tests.conftest import Community
 from tests.services.test_value_flows import at, refund, sale, set_rules
 from tests.web.conftest import Visitor
@@ -88,3 +89,39 @@ def test_csv_exports_for_members_only(visitor: Visitor, march: Community) -> Non
     mine = visitor.get(f"/o/tiers-lieux/members/{chloe}/statement.csv")
     assert [r["net"] for r in csv.DictReader(io.StringIO(mine.text))] == ["42.69", "-8.54"]
     assert visitor.get("/o/tiers-lieux/members/999/statement.csv").status_code == 404
+
+
+def test_a_member_s_statement_shows_their_transactions(visitor: Visitor, march: Community) -> None:
+    visitor.sign_in("bruno")
+    chloe = march.chloe.member.id
+    page = visitor.get(f"/o/tiers-lieux/members/{chloe}")
+    section = page.text[page.text.index('id="transactions"') :]
+    # Her 49.99 € sale, 10 € refunded: 42.69 − 8.54 paid to her, 6.30 − 1.26 commission.
+    for figure in ("€49.99", "€10.00", "€5.04", "€0.80", "€34.15"):
+        assert figure in section
+    assert 'href="/o/tiers-lieux/transactions/cmd-2"' in section
+    assert "refund" in section
+    # Dario sold nothing this month: no section, unless he asks for a period.
+    dario = march.dario.member.id
+    assert 'id="transactions"' not in visitor.get(f"/o/tiers-lieux/members/{dario}").text
+    asked = visitor.get(f"/o/tiers-lieux/members/{dario}?since=2026-03-01&until=2026-03-31")
+    assert "No transaction in this period." in asked.text
+
+
+def test_the_public_page_shows_the_flows_and_their_totals_only(
+    visitor: Visitor, march: Community
+) -> None:
+    with march.uow() as u:
+        organizations.set_public_page(u, actor=march.admin, public=True)
+    page = visitor.get("/p/tiers-lieux")
+    assert svg_texts(page.text)[0] == "Sales €89.98"
+    assert 'href="/p/tiers-lieux/flows.csv?since=2026-03-01&amp;until=2026-03-31"' in page.text
+    assert "detail=1" not in page.text
+    totals = visitor.get("/p/tiers-lieux/flows.csv?since=2026-03-01&until=2026-03-31")
+    assert (
+        sum(int(r["amount"].replace(".", "")) for r in csv.DictReader(io.StringIO(totals.text)))
+        == 8998
+    )
+    with march.uow() as u:
+        organizations.set_public_page(u, actor=march.admin, public=False)
+    assert visitor.get("/p/tiers-lieux/flows.csv").status_code == 404

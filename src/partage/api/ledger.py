@@ -17,7 +17,7 @@ from partage.api.schemas_ledger import (
     PayoutIn,
     ReverseIn,
 )
-from partage.services import ledger
+from partage.services import ledger, units
 
 router = APIRouter(
     prefix="/orgs/{slug}/ledger", tags=["ledger"], route_class=ApiRoute, responses=ERROR_RESPONSES
@@ -34,7 +34,10 @@ def journal(
 ) -> list[EntryOut]:
     currency = actor.organization.currency
     with uow(readonly=True) as u:
-        return [EntryOut.of(e, currency) for e in ledger.journal(u, actor=actor, account=account)]
+        # Postings in the organization's own units (CREDIT, HOUR) are counted in those units.
+        own = {x.code: x.currency for x in units.units(u, actor=actor)}
+        found = ledger.journal(u, actor=actor, account=account)
+        return [EntryOut.of(e, currency, own) for e in found]
 
 
 @router.get("/balances", summary="Each account's balance")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -43,7 +44,9 @@ class EntryOut(BaseModel):
     hash: str
 
     @classmethod
-    def of(cls, recorded: RecordedEntry, currency: Currency) -> EntryOut:
+    def of(
+        cls, recorded: RecordedEntry, currency: Currency, own: Mapping[str, Currency] | None = None
+    ) -> EntryOut:
         item = recorded.entry
         return cls(
             seq=recorded.seq,
@@ -55,7 +58,9 @@ class EntryOut(BaseModel):
                 PostingOut(
                     account=p.account,
                     member_id=chart.member_of_account(p.account),
-                    amount=money(p.amount, _currency_of(p.currency, currency)),
+                    amount=money(
+                        p.amount, (own or {}).get(p.currency) or _currency_of(p.currency, currency)
+                    ),
                 )
                 for p in item.postings
             ],

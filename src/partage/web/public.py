@@ -23,6 +23,7 @@ from partage.web.membership import member_names
 from partage.web.orgs import money_overview
 from partage.web.rendering import WebRoute, gettext, lang_of, render, uow_factory
 from partage.web.report import ReportLine, closing_report
+from partage.web.value_flows import public_flows
 
 router = APIRouter(route_class=WebRoute)
 
@@ -80,6 +81,7 @@ def public_context(request: Request, uow: UnitOfWork, actor: Actor) -> dict[str,
         "action_text": lambda action: governance_pages.action_text(
             action, names, request, actor.organization.currency
         ),
+        **public_flows(request, uow, actor),
     }
 
 

@@ -27,6 +27,7 @@ from partage.web.labels import redirect_label
 from partage.web.membership import actor_of, org_frame
 from partage.web.rendering import WebRoute, gettext, lang_of, render, uow_factory
 from partage.web.report import ReportLine, closing_report, known_claims
+from partage.web.value_flows import statement_section
 
 router = APIRouter(route_class=WebRoute)
 
@@ -149,6 +150,7 @@ def statement_context(
             (d, model_name(d, request), amount) for d, amount in paid_to(uow, actor, member.id)
         ],
         "redirect_label": lambda target: redirect_label(target, names, _),
+        **statement_section(request, uow, actor, member.id),
     }
 
 

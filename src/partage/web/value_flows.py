@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import StreamingResponse
@@ -23,6 +23,7 @@ from partage.core.errors import InvalidInput
 from partage.core.sankey import layout
 from partage.services import value_flows as vf
 from partage.services.context import Actor, UnitOfWork
+from partage.services.public import public_reader
 from partage.web import forms
 from partage.web.i18n import N_, Formatter
 from partage.web.membership import actor_of, org_frame
@@ -42,6 +43,11 @@ LABEL_ROOM = 270  # on the right of the last column, for the destinations' names
 ROW = 36  # the least height per node of the fullest column: room for one line of label
 GAP = 22  # between the nodes of a column: two labels never touch, however small the nodes
 PAD = 14  # above and below the drawing, so that the first and last labels are not cut
+
+
+def transaction_url(slug: str, reference: str) -> str:
+    """A transaction's page: its reference, which may hold '/' or spaces, as one segment."""
+    return f"/o/{slug}/transactions/{quote(reference, safe='')}"
 
 
 def _day(value: str | None, field: str) -> date | None:
@@ -177,7 +183,14 @@ def drawing(report: vf.FlowReport, _: Callable[[str], str], fmt: Formatter) -> D
 
 
 def flows_context(
-    request: Request, uow: UnitOfWork, actor: Actor, since: date, until: date, *, base: str
+    request: Request,
+    uow: UnitOfWork,
+    actor: Actor,
+    since: date,
+    until: date,
+    *,
+    base: str,
+    csv_base: str | None = None,
 ) -> dict[str, Any]:
     """What the flows section shows (on the organization's page and on the public page)."""
     _ = gettext(request)
@@ -198,8 +211,10 @@ def flows_context(
             for label, a, b in presets(now, _)
         ],
         "period_action": base,
-        "csv_totals": f"{base}.csv?{query}",
-        "csv_lines": f"{base}.csv?{query}&detail=1",
+        "csv_totals": f"{csv_base or base}.csv?{query}",
+        "csv_lines": f"{csv_base or base}.csv?{query}&detail=1",
+        "flows_shown": bool(report.transactions or report.refunds)
+        or "since" in request.query_params,
     }
 
 
@@ -232,6 +247,30 @@ def streamed_csv(
     )
 
 
+def public_flows(request: Request, uow: UnitOfWork, actor: Actor) -> dict[str, Any]:
+    """The flows section of an organization's public page (``?since=&until=``)."""
+    since, until = period_of(request, request.app.state.clock())
+    slug = actor.organization.slug
+    found = flows_context(
+        request, uow, actor, since, until, base=f"/p/{slug}", csv_base=f"/p/{slug}/flows"
+    )
+    # Outside the collective, totals only: each transaction's reference stays inside.
+    return {**found, "csv_lines": None}
+
+
+@router.get("/p/{slug}/flows.csv")
+def public_flows_csv(request: Request, slug: str) -> Response:
+    with uow_factory(request)(readonly=True) as uow:
+        actor = public_reader(uow, slug.strip().lower())
+    since, until = period_of(request, request.app.state.clock())
+    vf.period(since, until)
+    return streamed_csv(
+        request,
+        f"{actor.organization.slug}-flows-{since}-{until}.csv",
+        lambda u: vf.flows_csv(u, actor=actor, since=since, until=until),
+    )
+
+
 @router.get("/o/{slug}/flows.csv")
 def flows_csv(request: Request, slug: str) -> Response:
     with uow_factory(request)(readonly=True) as uow:
@@ -256,8 +295,11 @@ def statement_section(
     query = urlencode({"since": since.isoformat(), "until": until.isoformat()})
     base = f"/o/{actor.organization.slug}/members/{member_id}"
     return {
+        # Shown when the member has transactions in the period, or a period was asked for.
+        "flows_shown": bool(found.rows) or "since" in request.query_params,
         "flows": found,
         "flows_csv": f"{base}/statement.csv?{query}",
+        "flows_url_of": lambda ref: transaction_url(actor.organization.slug, ref),
         "flows_presets": [
             (label, f"{base}?{urlencode({'since': a.isoformat(), 'until': b.isoformat()})}")
             for label, a, b in presets(request.app.state.clock(), gettext(request))

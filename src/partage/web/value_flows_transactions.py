@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request, Response
 from starlette.datastructures import FormData
@@ -33,7 +33,7 @@ from partage.web.actions import act_on_form, codes
 from partage.web.i18n import N_
 from partage.web.membership import actor_of, org_frame
 from partage.web.rendering import WebRoute, gettext, render_form_page, uow_factory
-from partage.web.value_flows import PART_NAMES, destination_name, period_of
+from partage.web.value_flows import PART_NAMES, destination_name, period_of, transaction_url
 
 router = APIRouter(route_class=WebRoute)
 PAGE = 50
@@ -61,10 +61,6 @@ def rule_destination(text: str, names: Mapping[int, str], _: Callable[[str], str
         kind, "fund:commons" if kind == "commons" else f"fund:{text}"
     )
     return destination_name(vf.destination(account, names), _)
-
-
-def transaction_url(slug: str, reference: str) -> str:
-    return f"/o/{slug}/transactions/{quote(reference, safe='')}"
 
 
 # -- split rules -------------------------------------------------------------------------
