@@ -46,6 +46,7 @@ bench: install
 	$(BIN)/python bench/cred.py
 	$(BIN)/python bench/git_import.py
 	$(BIN)/python bench/org_cred.py
+	$(BIN)/python bench/transactions_import.py
 
 # Refresh the lock file after changing dependencies in pyproject.toml.
 lock: $(BIN)/python

@@ -317,9 +317,16 @@ def test_bad_cells_are_refused_with_the_single_transaction_codes(market: Communi
         f"B-6,2026-03-02,-1,EUR,,,NOPE\n"
         f"B-7,2026-03-02,5.00,EUR,producer\n"
         f"B-8,2026-03-02,0,EUR,producer,{bruno},\n"
+        f"OK-1,2026-03-05,5.00,EUR,producer,{bruno},\n"
+        f"B-10,2026-03-04,-1,EUR,,,OK-1\n"
+        f"B-11,2026-03-05,-5.01,EUR,,,OK-1\n"
+        f"B-12,2026-03-05,-1,EUR,,,B-1\n"
     ).encode()
     report = run(market, data)
-    assert [(e.row, e.code) for e in report.errors] == [
+    assert len(report.errors) == 10 and report.error_count == 11  # the first ten shown
+    with market.uow(readonly=True) as u:
+        full = import_report(u, actor=market.admin, import_id=report.id or 0)
+    assert [(e.row, e.code) for e in full.errors] == [
         (1, "transaction.negative_amount"),
         (2, "currency.mismatch"),
         (3, "transaction.naive_time"),
@@ -328,8 +335,11 @@ def test_bad_cells_are_refused_with_the_single_transaction_codes(market: Communi
         (6, "transaction.not_found"),
         (7, "import.bad_row"),
         (8, "amount.zero"),
+        (10, "refund.before_original"),
+        (11, "refund.exceeds_paid"),
+        (12, "transaction.not_found"),
     ]
-    assert report.posted == 0
+    assert report.posted == 1
 
 
 texts = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=30)

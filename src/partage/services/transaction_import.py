@@ -25,9 +25,11 @@ Guarantees:
 
 from __future__ import annotations
 
+import gc
 import io
 import re
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
@@ -115,6 +117,7 @@ class _Original:
 
     id: int | None
     index: int | None
+    occurred_at: datetime
     status: str
     payee_id: int
     payer: str
@@ -295,6 +298,7 @@ class _Importer:
                 originals[reference] = _Original(
                     id=None,
                     index=len(postings),
+                    occurred_at=p.tx.occurred_at,
                     status=posting.status,
                     payee_id=posting.payee_id,
                     payer=posting.payer,
@@ -320,6 +324,13 @@ class _Importer:
         original = originals.get(of) or self._posted_original(of)
         if original is None:
             raise NotFound("transaction.not_found", f"no transaction '{of[:80]}'", "refund_of")
+        if p.tx.occurred_at < original.occurred_at:
+            raise InvalidInput(
+                "refund.before_original",
+                "a refund cannot happen before the transaction it refunds "
+                f"({original.occurred_at.isoformat()})",
+                field="occurred_at",
+            )
         posted = [x if isinstance(x, Line) else Line(*x) for x in original.lines]
         taken = refund_lines(posted, original.refunded, p.tx.amount)
         original.refunded.extend(taken)
@@ -358,6 +369,7 @@ class _Importer:
         return _Original(
             id=found.id,
             index=None,
+            occurred_at=found.occurred_at,
             status=found.status,
             payee_id=found.payee_id,
             payer=found.payer,
@@ -437,6 +449,20 @@ class _Importer:
         return batch
 
 
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """A batch allocates millions of small objects, none in a cycle: the collector's full
+    passes over them cost a quarter of an import's time and free nothing. Reference
+    counting frees each batch once it is written."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _batches(rows: Iterator[RawRow], size: int) -> Iterator[list[RawRow]]:
     while chunk := list(islice(rows, size)):
         yield chunk
@@ -479,7 +505,8 @@ def import_transactions(
     fmt = format_of(file_name, format)
     digest = sha256_of(stream)
     name = file_name[-500:]
-    with uow() as u:
+    with uow() as u, _without_cycle_collection():
+        u.transaction_imports.prepare_bulk()
         found = None if dry_run else u.transaction_imports.of_file(actor.org_id, digest)
         if found is not None and found.status == "done":
             _refuse_done(found)
