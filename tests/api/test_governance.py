@@ -191,7 +191,7 @@ def test_refusals_write_nothing(api: Api) -> None:
         ({"closes_in_hours": 2, "closes_at": "2026-03-05T10:00:00+00:00"}, "closes_at"),
         ({"action": {"kind": "open_round", "name": "R", "envelope": -1, "window_hours": 24}}, None),
         ({"action": {"kind": "remove_member", "member_id": 999}}, None),
-        ({"action": {"kind": "set_commission_rate", "rate": "2"}}, "action.kind"),
+        ({"action": {"kind": "set_commission_rate", "rate": "2"}}, "action.status"),
         ({"unknown": 1}, None),
     ]
     for fields, field in bad:

@@ -153,9 +153,12 @@ def test_actions_that_would_be_invalid_are_refused_when_the_proposal_opens(
     )
     assert "110" in error.message
     error = refused(
-        c, InvalidInput, "action.not_a_setting", opening(c, {"kind": "set_commission_rate"})
+        c,
+        InvalidInput,
+        "action.no_rules",
+        opening(c, {"kind": "set_commission_rate", "status": "producer", "rate": "5"}),
     )
-    assert "commission" in error.message and "set_public_page" in error.message
+    assert "split rules" in error.message
     refused(c, InvalidInput, "action.unknown_kind", opening(c, {"kind": "dissolve"}))
     refused(
         c,

@@ -24,7 +24,7 @@ from partage.core.governance.proposals import check_weights, role_active
 from partage.core.governance.weighted import check_power
 from partage.core.money import as_params
 from partage.core.roles import Role
-from partage.services import governance_power, organizations, rounds
+from partage.services import governance_commission, governance_power, organizations, rounds
 from partage.services.context import Actor, UnitOfWork
 from partage.services.ledger import balance_of
 
@@ -55,6 +55,8 @@ def check(uow: UnitOfWork, actor: Actor, raw: Mapping[str, object], *, now: date
                 now=now,
                 field="action.envelope",
             )
+        case "set_commission_rate":
+            governance_commission.check(uow, actor, action)
         case "set_round_window":
             rounds.check_window_change(
                 uow,
@@ -246,6 +248,12 @@ def apply(
                     envelope=action.get_int("envelope"),
                     now=now,
                 )
+        case "set_commission_rate":
+            with _one_transaction(uow):
+                version = governance_commission.apply(
+                    uow, decision, action, proposal_id=proposal_id, now=now
+                )
+            return {"rules_version": version}
         case "set_round_window":
             with _one_transaction(uow):
                 rounds.set_window(

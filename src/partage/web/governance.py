@@ -13,7 +13,7 @@ Only the forms a reader may use are shown, but the service checks every action.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -138,6 +138,7 @@ ACTION_CHOICES = {
     "open_round": N_("Open a contributive round"),
     "set_round_envelope": N_("Change the envelope of an open round"),
     "set_round_window": N_("Change the objection window of an open round"),
+    "set_commission_rate": N_("Change a commission rate on transactions"),
     "admit_member": N_("Admit a member"),
     "remove_member": N_("Remove a member"),
     "change_college": N_("Move a member to another college"),
@@ -250,6 +251,17 @@ def action_text(
                 "Set the objection window of the round %(round)s to %(hours)s h, "
                 "for claims declared from then on"
             ) % {"round": round_(), "hours": p.get("window_hours")}
+        case "set_commission_rate":
+            since = p.get("effective_from")
+            return _(
+                "Set the commission rate of the status “%(status)s” to %(rate)s %%, from %(since)s"
+            ) % {
+                "status": p.get("status"),
+                "rate": p.get("rate"),
+                "since": Formatter(lang_of(request)).date(date.fromisoformat(since))
+                if isinstance(since, str)
+                else _("the day after the decision"),
+            }
     return action.summary
 
 
@@ -580,6 +592,15 @@ def _round_action(chosen: str, form: FormData, actor: Actor) -> dict[str, object
         )
     if chosen == "power_off":
         return {"kind": "set_contribution_power", "cap": "off"}
+    if chosen == "set_commission_rate":
+        rate: dict[str, object] = {
+            "kind": "set_commission_rate",
+            "status": forms.text(form, "commission_status").strip(),
+            "rate": forms.text(form, "commission_rate").replace("%", "").strip(),
+        }
+        if forms.text(form, "commission_from").strip():
+            rate["effective_from"] = forms.text(form, "commission_from").strip()
+        return rate
     raise InvalidInput("action.unknown_kind", "choose an action from the list", field="action")
 
 

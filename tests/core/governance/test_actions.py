@@ -80,7 +80,27 @@ def test_an_action_reads_back_as_itself(raw: dict[str, Any]) -> None:
             "action.bad_value",
             "action.round_id",
         ),
-        ({"kind": "set_commission_rate"}, "action.not_a_setting", "action.kind"),
+        ({"kind": "set_commission_rate", "rate": "5"}, "action.missing_field", "action.status"),
+        (
+            {"kind": "set_commission_rate", "status": "producer", "rate": "100.5"},
+            "action.bad_value",
+            "action.rate",
+        ),
+        (
+            {"kind": "set_commission_rate", "status": "producer", "rate": 0.1},
+            "action.bad_value",
+            "action.rate",
+        ),
+        (
+            {
+                "kind": "set_commission_rate",
+                "status": "producer",
+                "rate": "5",
+                "effective_from": "demain",
+            },
+            "action.bad_value",
+            "action.effective_from",
+        ),
         (
             {"kind": "fill_role", "name": "R", "holder_id": 1, "term_days": 0},
             "action.bad_value",
