@@ -430,3 +430,23 @@ def test_concurrent_spendings_never_pass_the_limit_together(community: Community
     assert results.count("units.insufficient_balance") == 6
     assert balance(c, c.bruno, "CREDIT") == "0"
     books_ok(c)
+
+
+def test_a_change_keeps_what_it_does_not_name(community: Community) -> None:
+    c = community
+    with c.uow() as u:
+        units.define_unit(u, actor=c.admin, code="CREDIT", name="Crédits", price="0.50",
+                          negative_limit="3", purchase_account="commons", now=c.clock())  # fmt: skip
+    with c.uow() as u:
+        renamed = units.define_unit(u, actor=c.admin, code="credit", name="Crédits Pwiic",
+                                    now=c.clock())  # fmt: skip
+    assert (renamed.name, str(renamed.price), renamed.negative_limit) == (
+        "Crédits Pwiic",
+        "0.50",
+        3,
+    )
+    assert renamed.purchase_account == "fund:commons"
+    with c.uow() as u:
+        off_sale = units.define_unit(u, actor=c.admin, code="CREDIT", name="Crédits Pwiic",
+                                     price="none", now=c.clock())  # fmt: skip
+    assert off_sale.price is None and off_sale.negative_limit == 3

@@ -21,10 +21,13 @@ Code = Field(max_length=12, examples=["CREDIT"])
 
 
 class UnitIn(Body):
-    """A unit to define, or the new name, limit, price or purchase account of one."""
+    """A unit to define, or the new name, limit, price or purchase account of one: a field
+    left out keeps its value (or the kind's default for a new unit)."""
 
     name: Text = Field(max_length=200, examples=["Crédits"])
-    kind: Literal["credit", "time"] = "credit"
+    kind: Literal["credit", "time"] | None = Field(
+        None, description="credit (a new unit's default) or time; fixed once set"
+    )
     decimals: int | None = Field(
         None, ge=0, le=6, strict=True, description="credit 0, time 2 by default; fixed once set"
     )
@@ -32,10 +35,12 @@ class UnitIn(Body):
         None, description="how far below zero a balance may go (credit 0, time 10 by default)"
     )
     price: DecimalText | None = Field(
-        None, description="money of the organization per unit, exact; none: not for sale"
+        None, description='money of the organization per unit, exact; "none": not for sale'
     )
-    purchase_account: Text = Field(
-        "operations", max_length=100, description="operations, commons, reserve or project:NAME"
+    purchase_account: Text | None = Field(
+        None,
+        max_length=100,
+        description="operations (a new unit's default), commons, reserve or project:NAME",
     )
 
 

@@ -62,7 +62,7 @@ def define(
     slug: Slug,
     code: Code,
     name: Annotated[str, typer.Option(help="What members call it.")],
-    kind: Annotated[str, typer.Option(help="credit or time.")] = "credit",
+    kind: Annotated[str | None, typer.Option(help="credit (a new unit's default) or time.")] = None,
     decimals: Annotated[
         int | None, typer.Option(help="Decimals of the unit (credit 0, time 2 by default).")
     ] = None,
@@ -71,14 +71,15 @@ def define(
         typer.Option(help="How far below zero a balance may go (credit 0, time 10 by default)."),
     ] = None,
     price: Annotated[
-        str | None, typer.Option(help="Money per unit, exact (0.50); none: not for sale.")
+        str | None, typer.Option(help="Money per unit, exact (0.50); 'none': not for sale.")
     ] = None,
     paid_into: Annotated[
-        str, typer.Option(help="operations, commons, reserve or project:NAME.")
-    ] = "operations",
+        str | None,
+        typer.Option(help="operations (a new unit's default), commons, reserve or project:NAME."),
+    ] = None,
     as_json: Json = False,
 ) -> None:
-    """Define a unit, or change one's name, limit, price (admins only)."""
+    """Define a unit, or change one's name, limit, price (admins only); what is left out stays."""
     c = cli_context(ctx)
     with reporting(as_json):
         actor = c.actor(slug)

@@ -73,32 +73,42 @@ def define_unit(
     actor: Actor,
     code: str,
     name: str,
-    kind: str,
+    kind: str | None = None,
     decimals: int | None = None,
     negative_limit: str | None = None,
     price: str | None = None,
-    purchase_account: str = "operations",
+    purchase_account: str | None = None,
     now: datetime,
 ) -> Unit:
     """Define a unit, or change an existing one's name, limit, price or purchase account.
 
-    Its kind and decimals are fixed once defined: past amounts are counted in them. A new
-    price applies to later purchases only; each purchase keeps the price it used.
+    What is not given (None) keeps its value, or takes the kind's default for a new unit;
+    ``price="none"`` takes a unit off sale. Its kind and decimals are fixed once defined:
+    past amounts are counted in them. A new price applies to later purchases only; each
+    purchase keeps the price it used.
     """
     require_admin(actor.role)
     money = actor.organization.currency
-    existing = uow.units.unit(actor.org_id, code.strip().upper())
-    if existing is not None and decimals is None:
-        decimals = existing.decimals
+    existing = uow.units.unit(actor.org_id, code.strip().upper()[:12])
+    if existing is not None:
+        kind = existing.kind.value if kind is None else kind
+        decimals = existing.decimals if decimals is None else decimals
+        if negative_limit is None:
+            negative_limit = format_minor(existing.negative_limit, existing.decimals)
+        if price is None and existing.price is not None:
+            price = str(existing.price)
+        purchase_account = purchase_account or existing.purchase_account
+    if price is not None and price.strip().lower() == "none":
+        price = None
     unit = define(
         code=code,
         name=name,
-        kind=kind,
+        kind=kind or "credit",
         money=money,
         decimals=decimals,
         negative_limit=negative_limit,
         price=price,
-        destination=purchase_account,
+        destination=purchase_account or "operations",
     )
     if unit.code == money.code:
         raise InvalidInput(

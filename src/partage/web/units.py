@@ -227,10 +227,10 @@ async def define_unit(request: Request, slug: str) -> Response:
             actor=actor,
             code=forms.text(form, "code"),
             name=forms.text(form, "name"),
-            kind=forms.text(form, "kind", "credit"),
-            negative_limit=forms.text(form, "negative_limit") or None,
-            price=forms.text(form, "price") or None,
-            purchase_account=forms.text(form, "purchase_account", "operations"),
+            kind=forms.text(form, "kind") or None,
+            negative_limit=forms.text(form, "negative_limit").strip() or None,
+            price=forms.text(form, "price").strip() or None,
+            purchase_account=forms.text(form, "purchase_account") or None,
             now=request.app.state.clock(),
         )
 
