@@ -144,6 +144,14 @@ BAD: list[tuple[str, dict[str, Any], int, str]] = [
     ("before the rules", {"occurred_at": "2026-02-01T10:00:00Z"}, 422, "rules.none_in_force"),
     ("unknown field", {"tip": "1"}, 422, "request.invalid"),
     ("refund of nothing", {"amount": "-5", "refund_of": "nope"}, 404, "transaction.not_found"),
+    ("huge", {"amount": "99999999999999999999"}, 422, "amount.too_large"),
+    ("exponent", {"amount": "1e3"}, 422, "amount.not_a_number"),
+    ("too precise", {"amount": "1.999"}, 422, "amount.too_many_decimals"),
+    ("control character", {"kind": "a\u0007b"}, 422, "kind.control_character"),
+    ("NUL", {"payer": "a\u0000"}, 422, "request.invalid"),
+    ("payee as a float", {"payee": 3.0}, 422, "request.invalid"),
+    ("bad status name", {"status": "Pro Ducer!"}, 422, "transaction.bad_status"),
+    ("year 0", {"occurred_at": "0001-01-01T00:30:00+01:00"}, 422, "request.invalid"),
 ]
 
 

@@ -3,11 +3,14 @@ force on their day, refunded exactly, never posted twice."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from partage.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
@@ -420,3 +423,37 @@ def test_a_version_added_while_a_sale_waits_for_the_lock_splits_it(
         (f"member:{coop.bruno.member.id}", 9000),
         ("fund:operations", 1000),
     ]
+
+
+_EXAMPLES = itertools.count()
+
+
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    amount=st.integers(min_value=1, max_value=5_000_000),
+    cuts=st.lists(st.integers(min_value=1, max_value=1000), min_size=0, max_size=4),
+    status=st.sampled_from(["producer", "courier"]),
+)
+def test_any_refunds_that_add_up_to_a_sale_put_every_account_back(
+    coop: Community, amount: int, cuts: list[int], status: str
+) -> None:
+    reference = f"p-{next(_EXAMPLES)}"
+    before = balances(coop)
+    record(coop, sale(coop.bruno, reference, amount, status=status))
+    taken = 0
+    for i, cut in enumerate(cuts):
+        part = min(cut * amount // 1000 or 1, amount - taken)
+        if part <= 0:
+            break
+        txs_refund(coop, reference, f"{reference}-r{i}", part)
+        taken += part
+        middle = balances(coop)
+        assert all(middle[k] - before.get(k, 0) >= 0 for k in middle if k != "bank")
+    if taken < amount:
+        txs_refund(coop, reference, f"{reference}-rest", None)
+    after = balances(coop)
+    assert {k: v for k, v in after.items() if v != before.get(k, 0)} == {}
