@@ -54,7 +54,9 @@ def sale(c: Community, who: Actor, reference: str, amount: int = 4999, **kw: Any
         txs.record_transaction(u, actor=c.admin, tx=TransactionInput(**fields), now=c.clock())
 
 
-def refund(c: Community, of: str, reference: str, amount: int | None, day: int) -> None:
+def refund(
+    c: Community, of: str, reference: str, amount: int | None, day: int, month: int = 3
+) -> None:
     with c.uow() as u:
         txs.refund(
             u,
@@ -63,7 +65,7 @@ def refund(c: Community, of: str, reference: str, amount: int | None, day: int) 
             reference=reference,
             amount=amount,
             now=c.clock(),
-            occurred_at=at(day),
+            occurred_at=at(day, month),
         )
 
 
@@ -121,18 +123,34 @@ def test_march_where_each_euro_went(march: Community) -> None:
 def test_a_full_refund_nets_a_sale_out_and_a_refund_counts_in_its_own_period(
     march: Community,
 ) -> None:
-    refund(march, "cmd-3", "rb-3", None, day=3)  # April's sale, refunded in... March 3
-    report = flows(march)
-    # April's sale is outside March, its refund inside: March's destinations give back.
-    assert report.refunded == 1000 + 4999
-    assert by_account(report.part("amount")) == {"fund:pool:contributeurs": 80}
+    # Bruno's March sale is refunded in full on April 3, the day after his April sale.
+    refund(march, "cmd-1", "rb-1", None, day=3, month=4)
+    assert flows(march).refunded == 1000  # March is as it was
     april = flows(march, period=(date(2026, 4, 1), date(2026, 4, 30)))
-    assert (april.transactions, april.sold, april.total) == (1, 4999, 4999)
+    assert (april.transactions, april.refunds, april.sold, april.refunded) == (1, 1, 4999, 4999)
+    # The April sale and the refund of the March one cancel out, line by line.
+    assert april.total == 0
+    assert all(p.destinations == () for p in april.parts)
+    assert vf.diagram(april).columns == ((("sales", 0),), (), ())
     both = flows(march, period=(date(2026, 3, 1), date(2026, 4, 30)))
     assert by_account(both.part("net")) == {
         f"member:{march.chloe.member.id}": 3415,
         f"member:{march.bruno.member.id}": 4269,
     }
+    assert by_account(both.part("amount")) == {"fund:pool:contributeurs": 180}
+
+
+def test_a_destination_that_gave_back_more_than_it_received_is_drawn_as_nothing(
+    march: Community,
+) -> None:
+    refund(march, "cmd-1", "rb-1", 2000, day=3, month=4)  # 20 € of a March sale, in April
+    april = flows(march, period=(date(2026, 4, 1), date(2026, 4, 1)))
+    assert (april.transactions, april.total) == (0, 0)
+    april = flows(march, period=(date(2026, 4, 3), date(2026, 4, 30)))
+    # Only the refund: every destination gives back, the net of the period is −20 €.
+    assert april.total == -2000
+    assert sum(p.amount for p in april.parts) == -2000
+    assert vf.diagram(april).columns == ((("sales", 0),), (), ())
 
 
 def test_the_diagram_draws_sales_parts_and_destinations(march: Community) -> None:
