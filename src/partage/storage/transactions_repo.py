@@ -192,7 +192,7 @@ class TransactionRepository:
         offset: int,
     ) -> list[TransactionRow]:
         """Newest first; ``until`` is exclusive. A member's are those that pay them or name
-        them as a party (``parties`` is compact JSON, so ``:7,`` or ``:7}`` finds member 7)."""
+        them as a party (``parties`` is JSON role → id, so ``:7,`` or ``: 7}`` finds member 7)."""
         conditions: list[ColumnElement[bool]] = []
         if since is not None:
             conditions.append(_T.occurred_at >= since)
@@ -202,8 +202,11 @@ class TransactionRepository:
             conditions.append(
                 or_(
                     _T.payee_id == member_id,
-                    _T.parties.contains(f":{member_id},"),
-                    _T.parties.contains(f":{member_id}}}"),
+                    *(
+                        _T.parties.contains(f":{space}{member_id}{end}")
+                        for space in ("", " ")
+                        for end in (",", "}")
+                    ),
                 )
             )
         return self._select(org_id, *conditions, limit=limit, offset=offset, newest_first=True)
