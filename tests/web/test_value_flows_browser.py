@@ -89,3 +89,30 @@ def test_the_month_s_flows_drawn_with_its_real_totals(
     box = page.locator("svg.sankey").bounding_box()  # type: ignore[attr-defined]
     assert box["width"] > 800 and box["height"] > 300
     shoot(page, f"flows-{lang}")
+
+
+PAGES = {
+    "fr": {"rules": "Règles de partage", "tx": "Transactions", "left": "Reste à rembourser"},
+    "en": {"rules": "Split rules", "tx": "Transactions", "left": "Left to refund"},
+}
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_rules_the_transactions_and_a_statement_in_a_browser(
+    chromium: object, live_url: str, community: Community, lang: str
+) -> None:
+    t = PAGES[lang]
+    page = member_page(chromium, live_url, lang, "aicha")
+    page.goto("/o/tiers-lieux/rules")  # type: ignore[attr-defined]
+    assert page.text_content("h1").strip() == t["rules"]  # type: ignore[attr-defined]
+    shoot(page, f"flows-rules-{lang}")
+    page.goto("/o/tiers-lieux/transactions")  # type: ignore[attr-defined]
+    assert page.locator("tbody tr").count() == 14  # type: ignore[attr-defined]
+    shoot(page, f"flows-transactions-{lang}")
+    page.click("a:text-is('liv-002')")  # type: ignore[attr-defined]
+    page.wait_for_url("**/transactions/liv-002")  # type: ignore[attr-defined]
+    assert t["left"] in page.text_content("main")  # type: ignore[attr-defined]
+    shoot(page, f"flows-transaction-{lang}")
+    page.goto(f"/o/tiers-lieux/members/{community.chloe.member.id}")  # type: ignore[attr-defined]
+    assert page.locator("#transactions").count() == 1  # type: ignore[attr-defined]
+    shoot(page, f"flows-statement-{lang}")
