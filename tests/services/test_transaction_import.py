@@ -361,3 +361,44 @@ def test_the_plain_hash_is_the_ledger_s_hash(
     plain = PlainEntry(moment, f"transaction:{seq}", memo, lines)
     prev = "ab" * 32
     assert plain_hash(prev, seq, plain) == entry_hash(prev, seq, item)
+
+
+def test_json_lines_of_every_shape_are_refused_row_by_row(market: Community) -> None:
+    bruno = f"member:{market.bruno.member.id}"
+    good = {
+        "reference": "J-1",
+        "occurred_at": "2026-03-02",
+        "amount": 12.5,
+        "status": "producer",
+        "payee": bruno,
+    }
+    lines = [
+        json.dumps(good),
+        json.dumps({**good, "reference": "J-2", "currency": 978}),
+        json.dumps({**good, "reference": "J-3", "parties": ["member:1"]}),
+        json.dumps({**good, "reference": "J-4", "colour": "red"}),
+        "[1, 2]",
+        "{not json",
+        "",
+        json.dumps({**good, "reference": "J-8", "amount": {"value": 1}}),
+        json.dumps({**good, "reference": "J-9", "payee": 7}),
+        json.dumps({**good, "reference": "J-10", "occurred_at": 20260302}),
+        json.dumps({**good, "reference": "J-11\u0000"}),
+    ]
+    report = run(market, ("\n".join(lines) + "\n").encode(), name="odd.jsonl")
+    assert report.posted == 1
+    with market.uow(readonly=True) as u:
+        full = import_report(u, actor=market.admin, import_id=report.id or 0)
+        j1 = u.transactions.by_reference(market.admin.org_id, "J-1")
+    assert j1 is not None and j1.amount == 1250
+    assert [(e.row, e.code) for e in full.errors] == [
+        (2, "currency.mismatch"),
+        (3, "transaction.bad_parties"),
+        (4, "import.bad_row"),
+        (5, "import.bad_row"),
+        (6, "import.bad_row"),
+        (8, "amount.not_a_number"),
+        (9, "transaction.bad_payee"),
+        (10, "transaction.bad_occurred_at"),
+        (11, "reference.control_character"),
+    ]

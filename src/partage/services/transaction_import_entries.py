@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 import orjson
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: one per row, built a million times
 class PlainEntry:
     """An entry's fields as the hash reads them; ``postings`` as [account, amount, currency]."""
 

@@ -34,7 +34,7 @@ PARTY_PREFIX = "party:"
 FORMATS = ("csv", "jsonl")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: one per row, built a million times
 class RawRow:
     """One row as read: its number in the file, and its fields (text, or JSON values), or
     why it could not be read at all."""

@@ -39,7 +39,7 @@ REFUND_STATUS = "refund"
 REFUND_PAYEE = "-"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: one per row, built a million times
 class Prepared:
     """A row ready to split (or to refund): checked, its members resolved."""
 
@@ -121,7 +121,7 @@ def prepare(
         TransactionInput(
             reference=_text(f, "reference"),
             amount=amount_of(f.get("amount"), currency.decimals),
-            currency=_text(f, "currency") or currency.code,
+            currency=str(_text(f, "currency") or currency.code),
             status=_text(f, "status") or (REFUND_STATUS if is_refund else ""),
             payee=_text(f, "payee") or (REFUND_PAYEE if is_refund else ""),
             occurred_at=moment_of(f.get("occurred_at")),
