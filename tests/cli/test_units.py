@@ -78,6 +78,20 @@ def test_credits_from_the_command_line(community: Community, db_url: str) -> Non
     assert cli("units", "buy", ORG, "CREDIT", "--member", b, "--quantity", "1",
                acting="bruno").exit_code == 5  # fmt: skip
     assert cli("units", "show", ORG, "NOPE").exit_code == 4
+    # an activity that no longer earns
+    assert cli("units", "earning", ORG, "CREDIT", "--activity", "entraide", "--remove"
+               ).exit_code == 0  # fmt: skip
+    with c.uow() as u:
+        again = contributions.record(
+            u,
+            actor=c.bruno,
+            activity="entraide",
+            occurred_on="2026-03-01",
+            hours="1",
+            now=c.clock(),
+        )
+    no_rule = cli("units", "earn", ORG, "CREDIT", "--contribution", str(again.id), "--json")
+    assert json.loads(no_rule.stdout)["error"]["code"] == "units.no_earning_rule"
     assert json.loads(cli("ledger", "check", ORG, "--json").stdout)["ok"] is True
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from partage.services import contributions, units
-from tests.conftest import Community
+from tests.conftest import Community, make_community
 from tests.web.conftest import Visitor
 
 ORG = "/o/tiers-lieux"
@@ -127,3 +127,22 @@ def test_an_observer_reads_and_has_no_form(visitor: Visitor, community: Communit
     assert refused.status_code == 403
     assert "Observers can read but not act" in refused.text
     assert written(c) == before
+
+
+def test_another_organizations_units_and_a_forged_form(
+    visitor: Visitor, community: Community
+) -> None:
+    c = community
+    other = make_community(c.uow, c.clock, slug="autre")
+    with other.uow() as u:
+        units.define_unit(u, actor=other.admin, code="SECRET", name="Jetons secrets",
+                          now=other.clock())  # fmt: skip
+    anonymous = visitor.client.get(f"{ORG}/units", follow_redirects=False)
+    assert anonymous.status_code in (302, 303) and "/signin" in anonymous.headers["location"]
+    visitor.sign_in("bruno")
+    page = visitor.get("/o/autre/units")
+    assert page.status_code == 404 and "Jetons secrets" not in page.text
+    before = written(c)
+    forged = visitor.post(f"{ORG}/units/spend", {"unit": "CREDIT", "quantity": "1",
+                                                 "purpose": "x"}, csrf=False)  # fmt: skip
+    assert forged.status_code in (400, 403) and written(c) == before
