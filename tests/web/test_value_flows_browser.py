@@ -112,6 +112,7 @@ def test_the_rules_the_transactions_and_a_statement_in_a_browser(
     page.click("a:text-is('liv-002')")  # type: ignore[attr-defined]
     page.wait_for_url("**/transactions/liv-002")  # type: ignore[attr-defined]
     assert t["left"] in page.text_content("main")  # type: ignore[attr-defined]
+    assert "Aïcha (referrer)" in page.text_content("main")  # type: ignore[attr-defined]
     shoot(page, f"flows-transaction-{lang}")
     page.goto(f"/o/tiers-lieux/members/{community.chloe.member.id}")  # type: ignore[attr-defined]
     assert page.locator("#transactions").count() == 1  # type: ignore[attr-defined]

@@ -256,12 +256,17 @@ def detail_context(
     _ = gettext(request)
     shown = txs.transaction(uow, actor=actor, reference=reference)
     names: dict[int, str] = frame["names"]
+    # A member who got a share as a party is named with their role (referrer, courier…).
+    roles = {f"member:{mid}": role for role, mid in shown.transaction.parties.items()}
     return {
         **frame,
         "detail": shown,
         "tx": shown.transaction,
         "part_name": lambda part: _(PART_NAMES[part]),
-        "account_name": lambda account: destination_name(vf.destination(account, names), _),
+        "account_name": lambda account: (
+            destination_name(vf.destination(account, names), _)
+            + (f" ({roles[account]})" if account in roles else "")
+        ),
         "url_of": lambda ref: transaction_url(actor.organization.slug, ref),
         "refund_reference": f"{shown.transaction.reference}-R{len(shown.refunds) + 1}",
     }
