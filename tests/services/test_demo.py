@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from partage.core.claims import ClaimStatus, Disposition
 from partage.core.rounds import RoundStatus
-from partage.services import demo, ledger, organizations, rounds
+from partage.services import demo, ledger, organizations, rounds, units
 from partage.services.accounts import sign_in
 from partage.services.context import acting
 from partage.storage.uow import UnitOfWorkFactory
@@ -50,6 +50,8 @@ def test_the_demo_tells_the_whole_story(uow: UnitOfWorkFactory, clock: FakeClock
         pool = ledger.balance_of(u, actor=actor, account="fund:pool:contributeurs").minor
         reserve = ledger.balance_of(u, actor=actor, account="fund:reserve").minor
         assert pool > 0 and reserve > 0
+        bank = units.summary(u, actor=actor, code="HEURE")
+        assert bank.unit.kind.value == "time" and len(bank.balances) == 5
 
 
 def test_an_interrupted_demo_says_so(uow: UnitOfWorkFactory, clock: FakeClock) -> None:

@@ -1,5 +1,6 @@
 """The demo's value flows: the network's booking and training platform, its split rules,
-four months of transactions with a refund, and the places' quarterly membership fee.
+four months of transactions with a refund, the places' quarterly membership fee, and the
+time bank its members keep (one hour given, one hour to spend).
 
 The network takes 8 % on the bookings of its places' rooms and 12 % + 0.50 € on the
 trainings its contributors sell; 30 % of that commission goes to the impartible reserve and
@@ -13,7 +14,7 @@ import random
 from datetime import datetime, timedelta
 
 from partage.core.splits.transactions import TransactionInput
-from partage.services import subscriptions, transactions
+from partage.services import subscriptions, transactions, units
 from partage.services.context import Actor, UnitOfWorkFactory
 
 RULES = {
@@ -94,6 +95,7 @@ def load_flows(
             now=now - timedelta(days=1),
         )
     _membership_fee(uow, admin, people, start=start, now=now)
+    _time_bank(uow, admin, people, start=start)
     return count
 
 
@@ -128,3 +130,40 @@ def _membership_fee(
             )
     with uow() as u:
         subscriptions.charge_due(u, actor=admin, now=now)
+
+
+# giver, receiver, hours, service: what members gave each other, by the hour.
+EXCHANGES = (
+    ("marc", "ines", "2", "Mise en page de la lettre d'information"),
+    ("awa", "theo", "1.5", "Garde d'enfants pendant une rencontre"),
+    ("theo", "lucas", "3", "Aide au déménagement de l'atelier"),
+    ("ines", "awa", "1", "Relecture d'un dossier de subvention"),
+    ("lucas", "marc", "2.5", "Initiation à la soudure"),
+    ("theo", "ines", "1", "Réparation d'un vélo"),
+)
+
+
+def _time_bank(
+    uow: UnitOfWorkFactory, admin: Actor, people: dict[str, Actor], *, start: datetime
+) -> None:
+    with uow() as u:
+        units.define_unit(
+            u,
+            actor=admin,
+            code="HEURE",
+            name="Banque de temps",
+            kind="time",
+            negative_limit="10",
+            now=start,
+        )
+    for i, (giver, receiver, hours, service) in enumerate(EXCHANGES):
+        with uow() as u:
+            units.exchange(
+                u,
+                actor=people[receiver],
+                code="HEURE",
+                giver_id=people[giver].member.id,
+                quantity=hours,
+                service=service,
+                now=start + timedelta(days=10 + 15 * i),
+            )
