@@ -35,9 +35,9 @@ def _day(text: str, field: str) -> date:
 def _write(path: Path, lines: Iterator[str]) -> int:
     count = -1  # the header is not a row
     with path.open("w", encoding="utf-8", newline="") as handle:
-        for line in lines:
-            handle.write(line)
-            count += 1
+        for chunk in lines:  # a line, or a page of lines (no field holds a line break)
+            handle.write(chunk)
+            count += chunk.count("\n")
     return count
 
 

@@ -315,8 +315,14 @@ def _statement_row(row: MemberRow, member_id: int) -> StatementRow:
 
 
 def _csv_line(values: Iterable[object]) -> str:
+    return _csv_lines([values])
+
+
+def _csv_lines(rows: Iterable[Iterable[object]]) -> str:
+    """Rows as CSV text: a page is written at once (a writer per line costs more than the
+    query that read it)."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow(list(values))
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
     return buffer.getvalue()
 
 
@@ -347,7 +353,8 @@ def flows_csv(uow: UnitOfWork, *, actor: Actor, since: date, until: date) -> Ite
 
 def lines_csv(uow: UnitOfWork, *, actor: Actor, since: date, until: date) -> Iterator[str]:
     """Every posting of the period's transactions and refunds (a refund's lines negative),
-    read ``PAGE`` transactions at a time: memory stays flat however long the period."""
+    read ``PAGE`` transactions at a time and yielded a page of text at a time: memory stays
+    flat however long the period."""
     start, end = period(since, until)
     currency = actor.organization.currency
     yield _csv_line(
@@ -358,19 +365,19 @@ def lines_csv(uow: UnitOfWork, *, actor: Actor, since: date, until: date) -> Ite
         page = uow.value_flows.flow_lines(actor.org_id, start, end, after=after, limit=PAGE)
         if not page:
             return
-        for line in page:
-            yield _csv_line(
-                [
-                    line.reference,
-                    line.kind,
-                    line.occurred_at.astimezone(UTC).isoformat(),
-                    "yes" if line.refund_of is not None else "",
-                    line.line,
-                    line.part,
-                    line.account,
-                    _plain(line.amount, currency),
-                ]
+        yield _csv_lines(
+            (
+                line.reference,
+                line.kind,
+                line.occurred_at.astimezone(UTC).isoformat(),
+                "yes" if line.refund_of is not None else "",
+                line.line,
+                line.part,
+                line.account,
+                _plain(line.amount, currency),
             )
+            for line in page
+        )
         after = (page[-1].occurred_at, page[-1].transaction_id)
 
 
