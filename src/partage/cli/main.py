@@ -22,6 +22,7 @@ from partage.cli import (
     scheduler_commands,
     server_commands,
     simulate_commands,
+    subscription_commands,
     tally_commands,
     transaction_commands,
     unit_commands,
@@ -66,6 +67,7 @@ app.add_typer(cred_commands.cred, name="cred")
 app.add_typer(import_commands.imports, name="import")
 app.add_typer(unit_commands.units_app, name="units")
 app.add_typer(scheduler_commands.scheduler, name="scheduler")
+app.add_typer(subscription_commands.subscription, name="subscription")
 server_commands.register(app)
 simulate_commands.register(app)
 tally_commands.register(app)
