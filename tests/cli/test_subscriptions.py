@@ -1,4 +1,4 @@
-"""`partage subscription …`: a licence plan, subscribers, and charging what is due."""
+"""`partage subscriptions …`: a licence plan, subscribers, and charging what is due."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def run(uow: UnitOfWorkFactory, clock: FakeClock, db_url: str) -> Any:
     def invoke(*args: str, who: str = "aicha") -> Any:
         return runner.invoke(
             app,
-            ["--as", f"{who}@tiers-lieux.example", "subscription", *args],
+            ["--as", f"{who}@tiers-lieux.example", "subscriptions", *args],
             obj=CliContext(make_uow=lambda: uow, clock=clock, database_url=db_url),
         )
 
