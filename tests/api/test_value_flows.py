@@ -97,3 +97,11 @@ def test_another_organization_s_flows_are_not_found(march: Api) -> None:
     response = march.get("/api/orgs/autre/flows", params=MARCH)
     assert response.status_code == 404
     assert march.client.get(f"{ORG}/flows", params=MARCH).status_code == 401
+
+
+def test_the_openapi_document_lists_the_value_flow_reads(api: Api) -> None:
+    paths = api.client.get("/api/openapi.json").json()["paths"]
+    for path in ("/flows", "/flows.csv", "/members/{member_id}/statement"):
+        assert f"{ORG.replace('tiers-lieux', '{slug}')}{path}" in paths
+    csv_answer = paths["/api/orgs/{slug}/members/{member_id}/statement.csv"]["get"]["responses"]
+    assert "text/csv" in csv_answer["200"]["content"]
