@@ -144,4 +144,4 @@ def check(uow: UnitOfWork, *, actor: Actor) -> BookCheck:
     """Re-verify balance, numbering and the hash chain of the organization's whole journal."""
     if actor.role not in (Role.ADMIN, Role.MEMBER, Role.OBSERVER):
         raise NotFound("organization.not_found", "no such organization")
-    return check_books(uow.ledger.journal(actor.org_id))
+    return check_books(uow.ledger.journal_pages(actor.org_id))

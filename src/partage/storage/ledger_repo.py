@@ -9,6 +9,7 @@ by PostgreSQL's deferred trigger at commit.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import datetime
 
 from sqlalchemy import Connection, func, insert, select, update
@@ -101,6 +102,39 @@ class LedgerRepository:
             )
             for e in entries
         ]
+
+    def journal_pages(self, org_id: int, *, page: int = 5_000) -> Iterator[RecordedEntry]:
+        """Every entry in order, read ``page`` entries at a time, so that checking a million
+        entries holds one page in memory, not the whole journal."""
+        e, p = t.ledger_entries.c, t.ledger_postings.c
+        after = 0
+        while True:
+            entries = self.conn.execute(
+                select(t.ledger_entries)
+                .where(e.organization_id == org_id, e.seq > after)
+                .order_by(e.seq)
+                .limit(page)
+            ).all()
+            if not entries:
+                return
+            first, last = entries[0].seq, entries[-1].seq
+            postings: dict[int, list[Posting]] = defaultdict(list)
+            for row in self.conn.execute(
+                select(p.entry_seq, p.account, p.amount, p.currency)
+                .where(p.organization_id == org_id, p.entry_seq.between(first, last))
+                .order_by(p.entry_seq, p.line)
+            ):
+                postings[row.entry_seq].append(_raw_posting(row.account, row.amount, row.currency))
+            for row in entries:
+                yield RecordedEntry(
+                    seq=row.seq,
+                    entry=_raw_entry(
+                        row.occurred_at, row.cause, row.memo, tuple(postings[row.seq]), row.reverses
+                    ),
+                    prev_hash=row.prev_hash,
+                    hash=row.hash,
+                )
+            after = last
 
     def balances(self, org_id: int, *, prefix: str | None = None) -> dict[tuple[str, str], int]:
         """Debit sums per (account, currency), computed by the database."""
