@@ -47,6 +47,8 @@ bench: install
 	$(BIN)/python bench/git_import.py
 	$(BIN)/python bench/org_cred.py
 	$(BIN)/python bench/transactions_import.py
+	$(BIN)/python bench/transactions_api.py
+	$(BIN)/python bench/value_flows_report.py
 
 # Refresh the lock file after changing dependencies in pyproject.toml.
 lock: $(BIN)/python
