@@ -10,6 +10,7 @@ import pytest
 from partage.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from partage.services import ledger, scheduler, subscriptions
 from tests.conftest import Community
+from tests.services.test_governance_actions import passed
 
 
 def _licence(c: Community) -> None:
@@ -221,3 +222,18 @@ def test_the_scheduler_charges_what_is_due_in_every_organization(community: Comm
     c.clock.advance(days=30)
     assert scheduler.run_due(c.uow, now=c.clock()).total("subscriptions_charged") == 2
     assert _balance(c, "fund:operations") == 3 * 3000 + 5000
+
+
+def test_a_member_removed_by_a_decision_is_charged_no_further(community: Community) -> None:
+    c = community
+    _licence(c)  # Bruno's periods from 31 January are due; Chloé's start on 15 March
+    done = passed(c, {"kind": "remove_member", "member_id": c.bruno.member.id})
+    assert done.outcome is not None and done.outcome.action_status == "applied"
+    assert scheduler.run_due(c.uow, now=c.clock()).organizations == ()
+    with c.uow() as u:
+        assert subscriptions.charge_due(u, actor=c.admin, now=c.clock()).charges == []
+    c.clock.advance(days=15)
+    with c.uow() as u:
+        charges = subscriptions.charge_due(u, actor=c.admin, now=c.clock()).charges
+    assert [ch.member_id for ch in charges] == [c.chloe.member.id]
+    assert _balance(c, f"member:{c.bruno.member.id}") == 0

@@ -239,8 +239,12 @@ def _charge_org(uow: UnitOfWork, *, org_id: int, now: datetime) -> list[Charge]:
     uow.subscriptions.lock(org_id)
     today = now.date()
     by_id = {p.id: p for p in uow.subscriptions.plans(org_id)}
+    # A member removed by a decision pays nothing from then on; their record stays.
+    removed = uow.governance.removed_members(org_id)
     charges = []
     for row in uow.subscriptions.subscriptions(org_id):
+        if row.member_id in removed:
+            continue
         plan = by_id[row.plan_id]
         due = due_periods(
             row.starts_on, plan.period, charged=row.charged, today=today, last_day=row.ends_on
@@ -286,8 +290,9 @@ def organizations_with_due(uow: UnitOfWork, now: datetime) -> list[int]:
     due = set()
     for org_id in uow.subscriptions.organizations_with_subscriptions():
         by_id = {p.id: p for p in uow.subscriptions.plans(org_id)}
+        removed = uow.governance.removed_members(org_id)
         for row in uow.subscriptions.subscriptions(org_id):
-            if due_periods(
+            if row.member_id not in removed and due_periods(
                 row.starts_on,
                 by_id[row.plan_id].period,
                 charged=row.charged,

@@ -28,7 +28,7 @@ from __future__ import annotations
 import gc
 import io
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -42,8 +42,9 @@ from partage.core.currency import Currency
 from partage.core.errors import Conflict, DomainError, InvalidInput, NotFound
 from partage.core.roles import require_admin
 from partage.core.splits.batch import split_batch
-from partage.core.splits.engine import Line, Part
+from partage.core.splits.engine import Line, Part, part_starts
 from partage.core.splits.refunds import refund_lines
+from partage.core.splits.transactions import parties_text
 from partage.core.splits.versions import RuleVersion, in_force
 from partage.services.context import Actor, UnitOfWork, UnitOfWorkFactory
 from partage.services.transaction_import_entries import PlainEntry, chain
@@ -135,20 +136,6 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 def _error(number: int, error: DomainError) -> RowError:
     field = _CONTROL.sub("?", error.field or "")[:100]
     return RowError(number, field, error.code[:100], _CONTROL.sub("?", error.message))
-
-
-def parties_text(parties: dict[str, int]) -> str:
-    """Role → member id as compact JSON with sorted keys, "" when none (as one at a time)."""
-    if not parties:
-        return ""
-    return "{" + ",".join(f'"{role}":{who}' for role, who in sorted(parties.items())) + "}"
-
-
-def _layout(lines: Sequence[tuple[Part, str, int]]) -> tuple[int, int]:
-    """Where the commission's and the amount's lines start among the entry's postings."""
-    net = sum(1 for part, _, _ in lines if part == "net")
-    commission = sum(1 for part, _, _ in lines if part == "commission")
-    return 2 + net, 2 + net + commission
 
 
 class _Importer:
@@ -417,7 +404,7 @@ class _Importer:
                 (org, seq, line, account, currency, amount)
                 for line, (account, amount, currency) in enumerate(item.postings, start=1)
             )
-            commission_line, amount_line = _layout(p.lines)
+            commission_line, amount_line = part_starts(part for part, _, _ in p.lines)
             refund_of = p.refund_of if p.refund_of_index is None else ids[p.refund_of_index]
             tx = p.row.tx
             batch.transactions.append(

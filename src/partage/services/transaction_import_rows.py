@@ -29,7 +29,7 @@ from typing import Any
 from partage.core.currency import Currency
 from partage.core.errors import InvalidInput
 from partage.core.money import parse_minor
-from partage.core.splits.transactions import TransactionInput, check_transaction
+from partage.core.splits.transactions import TransactionInput, check_transaction, member_number
 from partage.services.transaction_import_files import RawRow
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -97,8 +97,7 @@ def member_of(
 ) -> int:
     """``member:<id>``, ``<id>`` or an alias → the member's id (the one-at-a-time rule)."""
     text = name.strip()
-    number = text.removeprefix("member:")
-    member_id = int(number) if number.isdigit() and len(number) < 19 else None
+    member_id = member_number(text)
     if member_id is None:
         member_id = aliases.get(text)
     if member_id is None or member_id not in members:

@@ -33,10 +33,16 @@ from partage.core.claims import clean_text, refuse_control_characters
 from partage.core.errors import Conflict, InvalidInput, NotFound
 from partage.core.ledger import entry
 from partage.core.roles import require_admin
-from partage.core.splits.engine import Line, Split, postings, split_transaction
+from partage.core.splits.engine import Split, part_starts, postings, split_transaction
 from partage.core.splits.refunds import refund_lines, refund_postings, remaining
 from partage.core.splits.rules import parse_rules, rules_document
-from partage.core.splits.transactions import MAX_REFERENCE, TransactionInput, check_transaction
+from partage.core.splits.transactions import (
+    MAX_REFERENCE,
+    TransactionInput,
+    check_transaction,
+    member_number,
+    parties_text,
+)
 from partage.core.splits.versions import RuleVersion, check_new_version, in_force
 from partage.services.context import Actor, UnitOfWork
 from partage.services.transaction_views import (
@@ -174,20 +180,12 @@ def _unused(
 def _member(uow: UnitOfWork, actor: Actor, name: str, *, field: str, code: str) -> int:
     """``member:<id>``, ``<id>`` or one of the member's aliases → the member's id."""
     text = name.strip()
-    number = text.removeprefix("member:")
-    member_id = int(number) if number.isdigit() and len(number) < 19 else None
+    member_id = member_number(text)
     if member_id is None:
         member_id = uow.aliases.member_of(actor.org_id, text)
     if member_id is None or uow.community.member(actor.org_id, member_id) is None:
         raise InvalidInput(code, f"'{text[:80]}' is not a member of the organization", field=field)
     return member_id
-
-
-def _layout(lines: list[Line]) -> tuple[int, int]:
-    """Where the commission's and the amount's lines start among the entry's postings."""
-    net = sum(1 for line in lines if line.part == "net")
-    commission = sum(1 for line in lines if line.part == "commission")
-    return 2 + net, 2 + net + commission
 
 
 def _tx_request(tx: TransactionInput) -> dict[str, Any]:
@@ -272,7 +270,7 @@ def record_transaction(
         ),
         now=now,
     )
-    commission_line, amount_line = _layout(list(split.lines))
+    commission_line, amount_line = part_starts(line.part for line in split.lines)
     row = TransactionRow(
         id=tx_id,
         reference=checked.reference,
@@ -284,7 +282,7 @@ def record_transaction(
         status=checked.status,
         payee_id=payee,
         payer=checked.payer,
-        parties=_parties_text(parties),
+        parties=parties_text(parties),
         rule_version=chosen.version,
         commission=split.commission,
         entry_seq=recorded.seq,
@@ -299,12 +297,6 @@ def record_transaction(
     uow.transactions.add(actor.org_id, row)
     uow.commit()
     return Recorded(transaction_view(row))
-
-
-def _parties_text(parties: Mapping[str, int]) -> str:
-    if not parties:
-        return ""
-    return json.dumps(dict(sorted(parties.items())), separators=(",", ":"))
 
 
 # -- refunds ----------------------------------------------------------------------------
@@ -414,7 +406,7 @@ def _refund(
         ),
         now=now,
     )
-    commission_line, amount_line = _layout(lines)
+    commission_line, amount_line = part_starts(line.part for line in lines)
     row = replace(
         original,
         id=tx_id,

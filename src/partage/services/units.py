@@ -417,7 +417,8 @@ def summary(uow: UnitOfWork, *, actor: Actor, code: str) -> UnitSummary:
     holders = {
         member: shown_balance(account, debit)
         for account, debit in sums.items()
-        if (member := _member_of(account)) is not None
+        if account.startswith("member:")
+        and (member := chart.member_of_account(account)) is not None
     }
     return UnitSummary(
         unit=unit,
@@ -485,11 +486,6 @@ def _unit(uow: UnitOfWork, actor: Actor, code: str) -> Unit:
     if found is None:
         raise NotFound("units.not_found", f"no unit '{code[:12]}' in this organization", "unit")
     return found
-
-
-def _member_of(account: str) -> int | None:
-    kind, _, rest = account.partition(":")
-    return int(rest) if kind == "member" and rest.isdigit() else None
 
 
 def _party(uow: UnitOfWork, actor: Actor, member_id: int, *, field: str) -> Member:

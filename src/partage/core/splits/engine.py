@@ -20,7 +20,7 @@ every split and a refund can reverse each one.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
@@ -132,6 +132,14 @@ def split_transaction(
     )
     assert sum(line.amount for line in lines) == amount, "a split must conserve the amount"
     return Split(amount=amount, commission=commission, lines=tuple(lines))
+
+
+def part_starts(parts: Iterable[Part]) -> tuple[int, int]:
+    """The posting lines where the commission's and the amount's lines start in the entry of
+    a split whose lines have these ``parts`` (line 1 is the cash, then the net line)."""
+    counted = list(parts)
+    net, commission = counted.count("net"), counted.count("commission")
+    return 2 + net, 2 + net + commission
 
 
 def postings(

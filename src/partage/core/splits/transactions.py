@@ -124,3 +124,18 @@ def check_transaction(raw: TransactionInput, *, currency: str) -> TransactionInp
         parties=parties,
         refund_of=refund_of,
     )
+
+
+def member_number(name: str) -> int | None:
+    """The member a payee or party names by number (``member:12`` or ``12``), or None when
+    it is some other name (an alias, which only the storage can resolve)."""
+    number = name.strip().removeprefix("member:")
+    return int(number) if number.isdigit() and len(number) < 19 else None
+
+
+def parties_text(parties: Mapping[str, int]) -> str:
+    """Role → member id as the transaction row keeps it: compact JSON with sorted keys, ""
+    when there is none — the same text whether posted one at a time or imported."""
+    if not parties:
+        return ""
+    return "{" + ",".join(f'"{role}":{who}' for role, who in sorted(parties.items())) + "}"
