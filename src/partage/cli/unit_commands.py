@@ -2,7 +2,8 @@
 
 Quantities are typed in the unit (``20`` credits, ``1.5`` hours); members are named by
 their number. Admins define units, set what activities earn, record purchases, validate
-contributions and grant; members spend and record the exchanges they received.
+contributions, grant, and reverse a mistaken operation; members spend and record the
+exchanges they received.
 """
 
 from __future__ import annotations
@@ -43,8 +44,13 @@ def _operation_line(op: Operation, decimals: int, names: dict[int, str]) -> str:
         "grant": f"{who} was granted {amount}",
         "spend": f"{who} spent {amount}" + (f" paying {other}" if other else ""),
         "exchange": f"{other} gave {who} {amount}",
+        "reversal": f"operation #{op.reverses} reversed, {amount}",
     }[op.kind.value]
-    return f"#{op.id:<5} {op.occurred_at:%Y-%m-%d} {text}: {op.purpose} (entry #{op.entry_seq})"
+    undone = f" [reversed by #{op.reversed_by}]" if op.reversed_by is not None else ""
+    return (
+        f"#{op.id:<5} {op.occurred_at:%Y-%m-%d} {text}: {op.purpose} "
+        f"(entry #{op.entry_seq}){undone}"
+    )
 
 
 def _done(as_json: bool, op: Operation, decimals: int) -> None:
@@ -360,3 +366,28 @@ def exchange(
 def _decimals(c: CliContext, actor: Actor, code: str) -> int:
     with c.uow(readonly=True) as u:
         return next(x.decimals for x in service.units(u, actor=actor) if x.code == code)
+
+
+@units_app.command("reverse")
+def reverse(
+    ctx: typer.Context,
+    operation: Annotated[int, typer.Argument(help="The operation's number (see movements).")],
+    org: Annotated[str, typer.Option("--org", help="The organization's short name.")],
+    reason: Annotated[str, typer.Option(help="Why, e.g. recorded twice.")],
+    as_json: Json = False,
+) -> None:
+    """Reverse a mistaken operation: its exact opposite entry, in every currency (admins only)."""
+    c = cli_context(ctx)
+    with reporting(as_json):
+        actor = c.actor(org)
+        with c.uow() as u:
+            op = service.reverse(
+                u, actor=actor, operation_id=operation, reason=reason, now=c.clock()
+            )
+        amount = format_minor(op.quantity, _decimals(c, actor, op.unit_code))
+        emit(
+            as_json,
+            op,
+            f"reversal #{op.id}: operation #{op.reverses} reversed, {amount} {op.unit_code} "
+            f"(entry #{op.entry_seq})",
+        )

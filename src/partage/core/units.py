@@ -21,8 +21,13 @@ The operations and their postings (a positive amount is a debit):
   another member: ``member +n``, ``other member −n``.
 * exchange (time bank) — the receiver of a service pays the giver, hour for hour:
   ``member:<receiver> +h``, ``member:<giver> −h``.
+* reversal — the exact opposite of the operation reversed, every posting negated in every
+  currency it touched (a purchase's money too), ``reverses`` naming its entry
+  (:func:`reversal_entry`). An operation is reversed at most once and a reversal is never
+  reversed (:func:`check_reversible`).
 
-Whoever pays may not go below ``−negative_limit`` (:func:`check_balance_after`).
+Whoever pays may not go below ``−negative_limit`` (:func:`check_balance_after`); nor may a
+member whom a reversal takes units back from (:func:`check_reversal_balance`).
 """
 
 from __future__ import annotations
@@ -35,8 +40,8 @@ from fractions import Fraction
 
 from partage.core import chart
 from partage.core.currency import Currency, own_unit
-from partage.core.errors import InvalidInput
-from partage.core.ledger import Entry, entry
+from partage.core.errors import Conflict, InvalidInput
+from partage.core.ledger import Entry, RecordedEntry, entry, reversal
 from partage.core.money import format_minor, parse_minor
 
 ISSUER_PREFIX = "units"
@@ -56,6 +61,7 @@ class OperationKind(StrEnum):
     SPEND = "spend"
     EXCHANGE = "exchange"
     GRANT = "grant"
+    REVERSAL = "reversal"
 
 
 class EarnPer(StrEnum):
@@ -96,10 +102,13 @@ class EarningRule:
 
 @dataclass(frozen=True, slots=True)
 class Operation:
-    """One buy, earn, spend, exchange or grant, and the ledger entry that moved it.
+    """One buy, earn, spend, exchange, grant or reversal, and the ledger entry that moved it.
 
     ``member_id`` is who bought, earned, was granted or paid (spent, or received a service in
-    an exchange); ``counterpart_id`` the member paid (the giver of an exchange), if any.
+    an exchange); ``counterpart_id`` the member paid (the giver of an exchange), if any. A
+    reversal repeats the parties, quantity and money of the operation it ``reverses`` (what
+    its entry moves back) and says why in ``purpose``; the operation reversed names it in
+    ``reversed_by``.
     """
 
     id: int
@@ -116,6 +125,8 @@ class Operation:
     entry_seq: int
     occurred_at: datetime
     recorded_by: int | None
+    reverses: int | None = None
+    reversed_by: int | None = None
 
 
 def operation_cause(operation_id: int) -> str:
@@ -356,4 +367,79 @@ def payment_entry(
             (chart.member_account(payer_id), quantity, unit.code),
             (payee, -quantity, unit.code),
         ],
+    )
+
+
+# -- reversals ------------------------------------------------------------------------------
+
+
+def check_reversible(op: Operation) -> None:
+    """Refuse to reverse a reversal (invalid) or an operation already reversed (conflict)."""
+    if op.kind is OperationKind.REVERSAL:
+        raise InvalidInput(
+            "units.reversal_of_reversal",
+            f"operation #{op.id} is itself a reversal (of operation #{op.reverses}) and cannot "
+            "be reversed; record the operation again instead",
+            "operation",
+            params={"operation": op.id, "reverses": op.reverses or 0},
+        )
+    if op.reversed_by is not None:
+        raise Conflict(
+            "units.already_reversed",
+            f"operation #{op.id} is already reversed by operation #{op.reversed_by}",
+            "operation",
+            params={"operation": op.id, "reversed_by": op.reversed_by},
+        )
+
+
+def reversal_entry(
+    original: RecordedEntry, *, operation_id: int, reason: str, occurred_at: datetime
+) -> Entry:
+    """The entry that cancels an operation's entry exactly, under the same cause."""
+    return reversal(
+        original,
+        occurred_at=occurred_at,
+        memo=f"reverse unit operation #{operation_id} (entry #{original.seq}): {reason}",
+    )
+
+
+def reversal_payers(unit: Unit, item: Entry) -> list[tuple[int, int]]:
+    """The members a reversal takes units from, and how much: its debits on member accounts."""
+    return [
+        (member, p.amount)
+        for p in item.postings
+        if p.currency == unit.code
+        and p.amount > 0
+        and (member := chart.member_of_account(p.account)) is not None
+    ]
+
+
+def check_reversal_balance(
+    unit: Unit, *, operation_id: int, member_id: int, name: str, balance: int, paying: int
+) -> None:
+    """Refuse a reversal that would take a member's balance below ``−negative_limit``.
+
+    Credits granted and already spent cannot be taken back: the refusal names the member,
+    their balance, where the reversal would take it and the limit.
+    """
+    if balance - paying >= -unit.negative_limit:
+        return
+    shown = format_minor(balance, unit.decimals)
+    after = format_minor(balance - paying, unit.decimals)
+    limit = format_minor(unit.negative_limit, unit.decimals)
+    raise InvalidInput(
+        "units.reversal_below_limit",
+        f"reversing operation #{operation_id} would take {name}'s (member #{member_id}) balance "
+        f"from {shown} {unit.code} to {after} {unit.code}, below the limit of "
+        f"-{limit} {unit.code}",
+        "operation",
+        params={
+            "operation": operation_id,
+            "member": name,
+            "member_id": member_id,
+            "balance": shown,
+            "after": after,
+            "limit": limit,
+            "unit": unit.code,
+        },
     )

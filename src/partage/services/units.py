@@ -4,9 +4,11 @@ Admins define units and what activities earn, record purchases (they state the m
 in), validate a contribution for the units it earns, and grant units with a reason. A member
 spends their own units (to the platform, or to pay another member) and records the time-bank
 exchanges in which they received a service, paying its giver hour for hour; an admin may do
-either on a member's behalf. Every operation is one ledger entry plus one row of
-``unit_operations``, written in one unit of work after the organization's lock is taken, so
-that two payments cannot both pass the same balance check. Refusals write nothing.
+either on a member's behalf. Admins correct a mistaken operation by reversing it: a new entry
+posts its exact opposite and a new row of kind ``reversal`` names it. Every operation is one
+ledger entry plus one row of ``unit_operations``, written in one unit of work after the
+organization's lock is taken, so that two payments (or a payment and a reversal) cannot both
+pass the same balance check. Refusals write nothing.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ from partage.core.units import (
     buy_entry,
     check_balance_after,
     check_quantity,
+    check_reversal_balance,
+    check_reversible,
     define,
     earned,
     earning_cause,
@@ -39,6 +43,8 @@ from partage.core.units import (
     parse_per,
     payment_entry,
     purchase_cost,
+    reversal_entry,
+    reversal_payers,
 )
 from partage.services.context import Actor, UnitOfWork
 
@@ -402,6 +408,95 @@ def exchange(
         purpose=what,
         now=now,
     )
+
+
+def reverse(
+    uow: UnitOfWork, *, actor: Actor, operation_id: int, reason: str, now: datetime
+) -> Operation:
+    """Cancel a mistaken operation: its exact opposite entry and a ``reversal`` row (admins).
+
+    Every posting of the operation's entry is negated, in every currency it touched (a
+    purchase's money goes back out of the fund it was paid into). Refused: an unknown
+    operation (not found), one already reversed — here or in the books (conflict), a
+    reversal (invalid), and a reversal that would take a member below the unit's limit
+    (invalid: units granted and already spent cannot be taken back). A reversed earning
+    frees its contribution: it may be validated again.
+    """
+    require_admin(actor.role)
+    why = clean_text(reason, field="reason", limit=500)
+    uow.units.lock_organization(actor.org_id)
+    original = uow.units.operation(actor.org_id, operation_id)
+    if original is None:
+        raise NotFound(
+            "units.operation_not_found", f"no unit operation #{operation_id}", "operation"
+        )
+    check_reversible(original)
+    unit = _unit(uow, actor, original.unit_code)
+    cause = (
+        earning_cause(original.contribution_id, unit.code)
+        if original.kind is OperationKind.EARN and original.contribution_id is not None
+        else operation_cause(original.id)
+    )
+    entries = uow.ledger.entries_for_cause(actor.org_id, cause)
+    recorded = next((e for e in entries if e.seq == original.entry_seq), None)
+    if recorded is None:  # the row and its entry are written together: a broken book
+        raise NotFound("ledger.entry_not_found", f"no entry #{original.entry_seq}", "operation")
+    if any(e.entry.reverses == recorded.seq for e in entries):
+        raise Conflict(
+            "units.already_reversed",
+            f"entry #{recorded.seq} of operation #{original.id} is already reversed in the books",
+            "operation",
+            params={"operation": original.id},
+        )
+    item = reversal_entry(recorded, operation_id=original.id, reason=why, occurred_at=now)
+    for member_id, paying in reversal_payers(unit, item):
+        account = chart.member_account(member_id)
+        found = uow.community.member(actor.org_id, member_id)
+        check_reversal_balance(
+            unit,
+            operation_id=original.id,
+            member_id=member_id,
+            name=found.name if found is not None else f"#{member_id}",
+            balance=-uow.units.debit_sum(actor.org_id, unit.code, account),
+            paying=paying,
+        )
+    op_id = uow.units.next_operation_id(actor.org_id)
+    posted = uow.ledger.append(actor.org_id, item, now=now)
+    operation = Operation(
+        id=op_id,
+        unit_code=unit.code,
+        kind=OperationKind.REVERSAL,
+        member_id=original.member_id,
+        counterpart_id=original.counterpart_id,
+        quantity=original.quantity,
+        money_amount=original.money_amount,
+        money_currency=original.money_currency,
+        rate=None,
+        # Not the contribution's: the reversal row must not count as its earning.
+        contribution_id=None,
+        purpose=why,
+        entry_seq=posted.seq,
+        occurred_at=now,
+        recorded_by=actor.member.id,
+        reverses=original.id,
+    )
+    uow.units.add_operation(actor.org_id, operation)
+    if not uow.units.mark_reversed(actor.org_id, original.id, by=op_id):
+        raise Conflict(  # only reachable without the lock above; the rollback undoes all
+            "units.already_reversed", f"operation #{original.id} is already reversed", "operation"
+        )
+    uow.commit()
+    return operation
+
+
+def operation(uow: UnitOfWork, *, actor: Actor, operation_id: int) -> Operation:
+    """One operation, with the reversal that cancelled it, if any."""
+    found = uow.units.operation(actor.org_id, operation_id)
+    if found is None:
+        raise NotFound(
+            "units.operation_not_found", f"no unit operation #{operation_id}", "operation"
+        )
+    return found
 
 
 # -- reads ----------------------------------------------------------------------------------

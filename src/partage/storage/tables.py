@@ -22,6 +22,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 from partage.storage.types import UtcDateTime
@@ -864,10 +865,33 @@ unit_operations = Table(
     Column("entry_seq", BigInteger, nullable=False),
     Column("occurred_at", Stamp, nullable=False),
     Column("recorded_by", BigInteger, nullable=True),
+    # A reversal names the operation it reverses; the reversed operation names its reversal
+    # (set once, under the organization's lock), so that a reversed earning frees its
+    # contribution to earn again.
+    Column("reverses", BigInteger, nullable=True),
+    Column("reversed_by", BigInteger, nullable=True),
     ForeignKeyConstraint(["organization_id", "unit_code"], ["units.organization_id", "units.code"]),
-    CheckConstraint("kind IN ('buy', 'earn', 'spend', 'exchange', 'grant')", name="kind"),
-    UniqueConstraint(
-        "organization_id", "contribution_id", "unit_code", name="uq_unit_operations_contribution"
+    ForeignKeyConstraint(
+        ["organization_id", "reverses"], ["unit_operations.organization_id", "unit_operations.id"]
+    ),
+    CheckConstraint(
+        "kind IN ('buy', 'earn', 'spend', 'exchange', 'grant', 'reversal')", name="kind"
+    ),
+    CheckConstraint(
+        "(kind = 'reversal' AND reverses IS NOT NULL AND reversed_by IS NULL)"
+        " OR (kind <> 'reversal' AND reverses IS NULL)",
+        name="reversal",
+    ),
+    UniqueConstraint("organization_id", "reverses", name="uq_unit_operations_reverses"),
+    # A contribution earns a unit once, unless that earning was reversed.
+    Index(
+        "uq_unit_operations_earning",
+        "organization_id",
+        "contribution_id",
+        "unit_code",
+        unique=True,
+        sqlite_where=text("contribution_id IS NOT NULL AND reversed_by IS NULL"),
+        postgresql_where=text("contribution_id IS NOT NULL AND reversed_by IS NULL"),
     ),
     Index("ix_unit_operations_unit", "organization_id", "unit_code", "id"),
 )

@@ -44,6 +44,8 @@ def _operation(row: Row[tuple[object, ...]]) -> Operation:
         entry_seq=m["entry_seq"],
         occurred_at=m["occurred_at"],
         recorded_by=m["recorded_by"],
+        reverses=m["reverses"],
+        reversed_by=m["reversed_by"],
     )
 
 
@@ -160,8 +162,29 @@ class UnitRepository:
                 entry_seq=op.entry_seq,
                 occurred_at=op.occurred_at,
                 recorded_by=op.recorded_by,
+                reverses=op.reverses,
+                reversed_by=op.reversed_by,
             )
         )
+
+    def operation(self, org_id: int, operation_id: int) -> Operation | None:
+        if not fits_bigint(operation_id):
+            return None
+        o = t.unit_operations.c
+        row = self.conn.execute(
+            select(t.unit_operations).where(o.organization_id == org_id, o.id == operation_id)
+        ).first()
+        return _operation(row) if row else None
+
+    def mark_reversed(self, org_id: int, operation_id: int, *, by: int) -> bool:
+        """Name the reversal of an operation; False when it already has one."""
+        o = t.unit_operations.c
+        done = self.conn.execute(
+            update(t.unit_operations)
+            .where(o.organization_id == org_id, o.id == operation_id, o.reversed_by.is_(None))
+            .values(reversed_by=by)
+        )
+        return bool(done.rowcount)
 
     def operations(
         self,
@@ -184,12 +207,14 @@ class UnitRepository:
         return [_operation(r) for r in rows]
 
     def earning_of(self, org_id: int, contribution_id: int, code: str) -> Operation | None:
+        """The earning of a contribution in a unit that stands: a reversed one does not."""
         o = t.unit_operations.c
         row = self.conn.execute(
             select(t.unit_operations).where(
                 o.organization_id == org_id,
                 o.contribution_id == contribution_id,
                 o.unit_code == code,
+                o.reversed_by.is_(None),
             )
         ).first()
         return _operation(row) if row else None
