@@ -1,7 +1,8 @@
 """The pages of the transactions the platform carries and of the split rules applied to them.
 
 * ``/o/{slug}/rules`` — the version in force today, those to come, every earlier one, and
-  for admins a form to set a new version from a day (JSON or YAML, as the CLI reads it);
+  for admins a form to set a new version from a day: a table of commissions and one of
+  shares (see :mod:`partage.web.rules_form`), or the JSON or YAML text the CLI reads;
 * ``/o/{slug}/transactions`` — the transactions and refunds of a period, newest first,
   filtered by member, and for admins a form to record one;
 * ``/o/{slug}/transactions/{reference}`` — one transaction: its lines as posted, its
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
@@ -28,7 +29,7 @@ from partage.services import transactions as txs
 from partage.services import value_flows as vf
 from partage.services.context import Actor, UnitOfWork
 from partage.services.simulation import read_document
-from partage.web import forms
+from partage.web import forms, rules_form
 from partage.web.actions import act_on_form, codes
 from partage.web.i18n import N_
 from partage.web.membership import actor_of, org_frame
@@ -66,7 +67,15 @@ def rule_destination(text: str, names: Mapping[int, str], _: Callable[[str], str
 # -- split rules -------------------------------------------------------------------------
 
 
-def rules_context(request: Request, uow: UnitOfWork, actor: Actor) -> dict[str, Any]:
+def rules_context(
+    request: Request, uow: UnitOfWork, actor: Actor, *, typed: rules_form.RulesForm | None = None
+) -> dict[str, Any]:
+    """The versions, and the forms pre-filled with the newest of them.
+
+    The newest version — the latest to come, else the one in force — is what a new version
+    replaces, so the forms start from it (a sensible example when there is none yet), and
+    the first day offered is the earliest the new version may take.
+    """
     frame = org_frame(uow, actor, section="flows")
     today = request.app.state.clock().astimezone(UTC).date()
     versions = list(reversed(txs.rule_versions(uow, actor=actor)))
@@ -75,37 +84,50 @@ def rules_context(request: Request, uow: UnitOfWork, actor: Actor) -> dict[str, 
     except InvalidInput:
         current = None
     _ = gettext(request)
-    example = (
-        current.document
-        if current
-        else {
-            "commissions": {"producer": {"rate": "10", "fixed": "0.30"}},
-            "splits": [{"of": "commission", "to": "reserve", "percent": "30"}],
-            "rest_to": "operations",
-        }
-    )
+    coming = [v for v in versions if v.effective_from > today]
+    newest = max(coming, key=lambda v: (v.effective_from, v.version), default=current)
+    example = newest.document if newest else EXAMPLE
+    first_day = max(today + timedelta(days=1), newest.effective_from if newest else today)
     return {
         **frame,
         "current": current,
-        "coming": [v for v in versions if v.effective_from > today],
+        "coming": coming,
         "versions": versions,
         "example": json.dumps(
             {k: v for k, v in example.items() if k != "currency"}, indent=2, ensure_ascii=False
         ),
-        "tomorrow": today + timedelta(days=1),
+        "rows": typed or rules_form.from_document(example).with_spare(),
+        "destinations": rules_form.DESTINATIONS,
+        "tomorrow": first_day,
         "destination": lambda text: rule_destination(text, frame["names"], _),
         "part_name": lambda part: _(PART_NAMES[part]),
     }
 
 
+# A first rule set to start from: 10 % and 0.30 on producers' sales, 30 % of it to the reserve.
+EXAMPLE: dict[str, Any] = {
+    "commissions": {"producer": {"rate": "10", "fixed": "0.30"}},
+    "splits": [{"of": "commission", "to": "reserve", "percent": "30"}],
+    "rest_to": "operations",
+}
+# The two forms of the page: the structured one, and the JSON/YAML text as an alternative.
+STRUCTURED, DOCUMENT = "rules", "rules_document"
+
+
 def show_rules(
-    request: Request, slug: str, *, error: DomainError | None = None, values: FormData | None = None
+    request: Request,
+    slug: str,
+    *,
+    error: DomainError | None = None,
+    values: FormData | None = None,
+    form: str = STRUCTURED,
+    typed: rules_form.RulesForm | None = None,
 ) -> Response:
     with uow_factory(request)(readonly=True) as uow:
         actor = actor_of(request, uow, slug)
-        context = rules_context(request, uow, actor)
+        context = rules_context(request, uow, actor, typed=typed)
     return render_form_page(
-        request, "split_rules.html", context, error=error, form="rules", values=values
+        request, "split_rules.html", context, error=error, form=form, values=values
     )
 
 
@@ -114,33 +136,56 @@ def rules_page(request: Request, slug: str) -> Response:
     return show_rules(request, slug)
 
 
+def _first_day(form: FormData) -> date:
+    day = forms.text(form, "effective_from").strip()
+    try:
+        return datetime.fromisoformat(day).date()
+    except ValueError:
+        raise InvalidInput(
+            "date.bad", "the first day is written YYYY-MM-DD", "effective_from"
+        ) from None
+
+
 @router.post("/o/{slug}/rules")
 async def set_rules(request: Request, slug: str) -> Response:
+    """One handler for both forms: a posted ``document`` is the JSON/YAML text, otherwise
+    the rows of the structured form are read into the same document. Either way
+    ``transactions.set_rules`` judges it, and a refusal re-shows the form it came from."""
+
+    def rows_of(form: FormData) -> rules_form.RulesForm | None:
+        return None if "document" in form else rules_form.from_form(form)
+
     def save(uow: UnitOfWork, actor: Actor, form: FormData) -> object:
-        document = _exact(read_document(forms.text(form, "document").encode()))
-        if not isinstance(document, dict):
-            raise InvalidInput("rules.bad_document", "the rules are an object", "document")
-        day = forms.text(form, "effective_from").strip()
+        rows = rows_of(form)
+        if rows is None:
+            document = _exact(read_document(forms.text(form, "document").encode()))
+            if not isinstance(document, dict):
+                raise InvalidInput("rules.bad_document", "the rules are an object", "document")
         try:
-            effective_from = datetime.fromisoformat(day).date()
-        except ValueError:
-            raise InvalidInput(
-                "date.bad", "the first day is written YYYY-MM-DD", "effective_from"
-            ) from None
-        return txs.set_rules(
-            uow,
-            actor=actor,
-            document=document,
-            effective_from=effective_from,
-            note=forms.text(form, "note"),
-            now=request.app.state.clock(),
-        )
+            if rows is not None:
+                document = rows.document()
+            return txs.set_rules(
+                uow,
+                actor=actor,
+                document=document,
+                effective_from=_first_day(form),
+                note=forms.text(form, "note"),
+                now=request.app.state.clock(),
+            )
+        except DomainError as error:
+            raise error if rows is None else rows.pointed(error) from None
+
+    def again(error: DomainError, form: FormData) -> Response:
+        rows = rows_of(form)
+        said = rules_form.in_words(error, gettext(request), rows)
+        which = DOCUMENT if rows is None else STRUCTURED
+        return show_rules(request, slug, error=said, values=form, form=which, typed=rows)
 
     return await act_on_form(
         request,
         slug,
         save,
-        again=lambda error, form: show_rules(request, slug, error=error, values=form),
+        again=again,
         done=N_("The new rules are saved."),
         then=f"/o/{slug}/rules",
     )
