@@ -1,4 +1,4 @@
-"""Bodies for an organization's own units: credits and a time bank.
+"""Bodies for an organization's own units: credits, a time bank, and reversals.
 
 Quantities travel like amounts: a decimal string in the unit (``"1.5"`` hours) or a JSON
 integer, never a float; in responses a :class:`~partage.api.schemas.MoneyOut` in the unit's
@@ -160,6 +160,10 @@ class ExchangeIn(Body):
     )
 
 
+class ReversalIn(Body):
+    reason: Text = Field(max_length=500, examples=["recorded twice"])
+
+
 class OperationOut(BaseModel):
     id: int
     unit: str
@@ -167,12 +171,16 @@ class OperationOut(BaseModel):
     member: int
     counterpart: int | None
     quantity: MoneyOut
-    paid: MoneyOut | None = Field(description="the money a purchase cost")
+    paid: MoneyOut | None = Field(
+        description="the money a purchase cost (on its reversal: the money it gave back)"
+    )
     rate: str | None = Field(description="the price a purchase used, frozen")
     contribution: int | None
     purpose: str
     entry_seq: int
     occurred_at: datetime
+    reverses: int | None = Field(description="on a reversal: the operation it reverses")
+    reversed_by: int | None = Field(description="the reversal that cancelled this operation")
 
     @classmethod
     def of(cls, op: Operation, unit: Currency, home: Currency) -> OperationOut:
@@ -189,4 +197,6 @@ class OperationOut(BaseModel):
             purpose=op.purpose,
             entry_seq=op.entry_seq,
             occurred_at=op.occurred_at,
+            reverses=op.reverses,
+            reversed_by=op.reversed_by,
         )

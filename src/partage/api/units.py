@@ -1,4 +1,4 @@
-"""An organization's own units: define them, buy, earn, grant, spend, exchange, read."""
+"""An organization's own units: define them, buy, earn, grant, spend, exchange, reverse, read."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from partage.api.context import Now, OrgActor, Units
+from partage.api.context import Now, OrgActor, PathId, Units
 from partage.api.errors import ERROR_RESPONSES, ApiRoute
 from partage.api.schemas import MAX_ID, Text
 from partage.api.schemas_units import (
@@ -18,6 +18,7 @@ from partage.api.schemas_units import (
     GrantIn,
     OperationOut,
     PurchaseIn,
+    ReversalIn,
     SpendIn,
     UnitIn,
     UnitOut,
@@ -62,6 +63,29 @@ def all_movements(
     with uow(readonly=True) as u:
         found = units.movements(u, actor=actor, member_id=member, limit=limit)
         return [_out(u, actor, op) for op in found]
+
+
+@router.get("/operations/{operation}", summary="One operation, and its reversal if any")
+def show_operation(operation: PathId, actor: OrgActor, uow: Units) -> OperationOut:
+    with uow(readonly=True) as u:
+        return _out(u, actor, units.operation(u, actor=actor, operation_id=operation))
+
+
+@router.post(
+    "/operations/{operation}/reversal",
+    status_code=201,
+    summary="Reverse a mistaken operation: its exact opposite entry (admins)",
+)
+def reverse(
+    operation: PathId, body: ReversalIn, actor: OrgActor, uow: Units, now: Now
+) -> OperationOut:
+    """Post the exact opposite of the operation's entry, in every currency it touched; the
+    original stays, marked reversed. Refused: 404 unknown, 409 already reversed, 422 a
+    reversal, or one that would take a member below the unit's limit."""
+    with uow() as u:
+        op = units.reverse(u, actor=actor, operation_id=operation, reason=body.reason, now=now)
+    with uow(readonly=True) as u:
+        return _out(u, actor, op)
 
 
 @router.put("/{code}", summary="Define a unit, or change its name, limit, price (admins)")
