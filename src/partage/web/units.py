@@ -1,7 +1,8 @@
 """The credits and time page, ``/o/{slug}/units``: the organization's own units, the reader's
 balances, the forms to spend units and to record a time-bank exchange, the latest movements,
 and for admins the forms to define a unit, say what an activity earns, record a purchase,
-grant units and validate contributions.
+grant units, validate contributions and reverse a mistaken operation (a "Reverse" button with
+a reason beside each movement not yet reversed; reversed movements are marked).
 
 Quantities are typed in the unit ("1,5" or "1.5" hours) and shown in the reader's locale.
 The refusals of units (a balance below its limit, a purchase that is not whole cents…) are
@@ -10,6 +11,7 @@ said here in the reader's language, with the balance, limit and quantities they 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -54,11 +56,22 @@ UNIT_ERRORS: dict[str, str] = {
     "units.not_found": N_("There is no such unit."),
     "member.not_found": N_("There is no such member."),
     "contribution.not_found": N_("There is no such contribution."),
+    "units.operation_not_found": N_("There is no such operation."),
+    "units.already_reversed": N_("This operation is already reversed."),
+    "units.reversal_of_reversal": N_(
+        "A reversal cannot be reversed: record the operation again instead."
+    ),
+    "units.reversal_below_limit": N_(
+        "This cannot be reversed: {member}'s balance is {balance} {unit} and would go to "
+        "{after} {unit}, below the limit of -{limit} {unit}."
+    ),
     "currency.bad_code": N_("A code is 3 to 12 capital letters, digits or '_'."),
     "currency.shadows_iso": N_("This is a currency code (ISO 4217): choose another code."),
 }
 
-FORMS = ("define", "earning", "buy", "grant", "earn", "spend", "exchange")
+_QUANTITY = re.compile(r"-?\d+(\.\d+)?")
+
+FORMS = ("define", "earning", "buy", "grant", "earn", "spend", "exchange", "reverse")
 
 
 def _said(request: Request, error: DomainError) -> DomainError:
@@ -69,7 +82,11 @@ def _said(request: Request, error: DomainError) -> DomainError:
     params = dict(error.params)
     if lang_of(request) == "fr":
         # The quantities come as plain decimal text ("-2.00"); French writes "-2,00".
-        params = {k: v.replace(".", ",") if isinstance(v, str) else v for k, v in params.items()}
+        # Only quantities: a member's name keeps its dots.
+        params = {
+            k: v.replace(".", ",") if isinstance(v, str) and _QUANTITY.fullmatch(v) else v
+            for k, v in params.items()
+        }
     try:
         message = gettext(request)(wording).format_map(params)
     except (KeyError, IndexError, ValueError):
@@ -80,6 +97,8 @@ def _said(request: Request, error: DomainError) -> DomainError:
 def _sentence(op: Operation, names: dict[int, str], gettext: Callable[[str], str]) -> str:
     who = names.get(op.member_id, f"#{op.member_id}")
     other = names.get(op.counterpart_id or 0, f"#{op.counterpart_id}")
+    if op.kind is OperationKind.REVERSAL:
+        return gettext("Reversal of operation #%(id)s") % {"id": op.reverses}
     if op.kind.value == "buy":
         return gettext("%(who)s bought") % {"who": who}
     if op.kind.value == "earn":
@@ -189,6 +208,7 @@ def show(
             "earn": admin and bool(context["waiting"]),
             "spend": acts and has_units,
             "exchange": acts and bool(context["time_units"]),
+            "reverse": admin and bool(context["movements"]),
         },
     )
 
@@ -335,4 +355,24 @@ async def exchange(request: Request, slug: str) -> Response:
 
     return await _act(
         request, slug, "exchange", exchanging, N_("The exchange is recorded: hour for hour.")
+    )
+
+
+@router.post("/o/{slug}/units/operations/{operation}/reverse")
+async def reverse(request: Request, slug: str, operation: str) -> Response:
+    def reversing(uow: UnitOfWork, actor: Actor, form: FormData) -> object:
+        return units.reverse(
+            uow,
+            actor=actor,
+            operation_id=forms.required_id(operation, field="operation"),
+            reason=forms.text(form, "reason"),
+            now=request.app.state.clock(),
+        )
+
+    return await _act(
+        request,
+        slug,
+        "reverse",
+        reversing,
+        N_("The operation is reversed: its exact opposite is recorded."),
     )
