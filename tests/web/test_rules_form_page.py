@@ -132,3 +132,20 @@ def test_the_json_text_stays_an_alternative(visitor: Visitor, community: Communi
     assert '<details class="panel advanced" open>' in refused.text
     assert "commissions.producer.rate: Un pourcentage est un nombre" in refused.text
     assert versions(community) == []
+
+
+def test_a_first_day_before_the_version_in_force_is_refused_next_to_the_date(
+    visitor: Visitor, community: Community
+) -> None:
+    set_rules(community)  # from 1 January 2026
+    before = versions(community)
+    visitor.sign_in("aicha")
+    refused = visitor.post(f"{ORG}/rules", rows(effective_from="2025-12-31"))
+    assert refused.status_code == 400
+    assert "A new version starts on or after the first day of the latest one" in refused.text
+    box = refused.text.split('name="effective_from"')[1].split(">")[0]
+    assert 'value="2025-12-31"' in box and 'aria-invalid="true"' in box
+    assert 'name="c-1-status" value="courier"' in refused.text
+    bad_day = visitor.post(f"{ORG}/rules", rows(effective_from="1 April"))
+    assert bad_day.status_code == 400 and "Type a date such as 2026-03-14." in bad_day.text
+    assert versions(community) == before
