@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
 from partage.core.closing import Policy, UnspentRule
-from partage.core.ledger import entry_hash
+from partage.core.ledger import entry, entry_hash
 from partage.services import ledger, rounds
 from tests.conftest import Community
 
@@ -23,7 +24,7 @@ def test_postgres_refuses_an_unbalanced_entry_written_straight_in(
     engine: Engine, community: Community
 ) -> None:
     if engine.dialect.name != "postgresql":
-        pytest.skip("the deferred balance trigger is PostgreSQL's; SQLite relies on the core check")
+        pytest.skip("the statement guard is PostgreSQL's; SQLite relies on the core check")
     org = _org(engine)
     with pytest.raises(DBAPIError, match="unbalanced"), engine.begin() as conn:
         conn.execute(
@@ -47,29 +48,116 @@ def test_postgres_refuses_an_unbalanced_entry_written_straight_in(
         )
 
 
-def test_postgres_refuses_an_entry_whose_second_posting_is_off(
+def _forge_entry(conn: Any, org: int, seq: int) -> None:
+    conn.execute(
+        text(
+            "INSERT INTO ledger_entries (organization_id, seq, occurred_at, recorded_at, cause,"
+            " memo, prev_hash, hash) VALUES (:o, :s, now(), now(), 'forged', '', 'x', 'y')"
+        ),
+        {"o": org, "s": seq},
+    )
+
+
+def _post(conn: Any, org: int, seq: int, lines: list[tuple[int, int]]) -> None:
+    values = ", ".join(f"(:o, :s, {line}, 'bank', 'EUR', {amount})" for line, amount in lines)
+    conn.execute(
+        text(
+            "INSERT INTO ledger_postings (organization_id, entry_seq, line, account, currency,"
+            f" amount) VALUES {values}"
+        ),
+        {"o": org, "s": seq},
+    )
+
+
+def test_postgres_refuses_an_entry_whose_postings_are_split_over_statements(
     engine: Engine, community: Community
 ) -> None:
-    """The balance check fires once per entry but sums all its postings, however written."""
+    """Each statement's entries must be whole: a balanced first part, then a stray line in
+    a later statement of the same transaction, is refused at that statement."""
     if engine.dialect.name != "postgresql":
-        pytest.skip("the deferred balance trigger is PostgreSQL's; SQLite relies on the core check")
+        pytest.skip("the statement guard is PostgreSQL's; SQLite relies on the core check")
     org = _org(engine)
-    with pytest.raises(DBAPIError, match="unbalanced"), engine.begin() as conn:
+    with pytest.raises(DBAPIError, match="all in one statement"), engine.begin() as conn:
+        _forge_entry(conn, org, 98)
+        _post(conn, org, 98, [(1, 100), (2, -100)])
+        _post(conn, org, 98, [(3, 5)])
+    with pytest.raises(DBAPIError, match="fewer than two postings"), engine.begin() as conn:
+        _forge_entry(conn, org, 98)
+        _post(conn, org, 98, [(1, 0)])
+
+
+def test_postgres_refuses_postings_of_an_entry_that_does_not_exist(
+    engine: Engine, community: Community
+) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("the statement guard is PostgreSQL's; SQLite's ledger check reports them")
+    org = _org(engine)
+    with pytest.raises(DBAPIError, match="does not exist"), engine.begin() as conn:
+        _post(conn, org, 4_000, [(1, 100), (2, -100)])
+
+
+def test_postgres_checks_every_entry_of_a_many_entry_statement(
+    engine: Engine, community: Community
+) -> None:
+    """A bulk statement carrying many whole entries passes; one bad entry among them fails
+    the statement, naming that entry."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("the statement guard is PostgreSQL's")
+    org = _org(engine)
+    rows = ", ".join(
+        f"(:o, {seq}, {line}, 'bank', 'EUR', {amount})"
+        for seq in range(500, 600)
+        for line, amount in ((1, seq), (2, -seq + (1 if seq == 577 else 0)))
+    )
+    statement = text(
+        "INSERT INTO ledger_postings (organization_id, entry_seq, line, account, currency,"
+        f" amount) VALUES {rows}"
+    )
+    with pytest.raises(DBAPIError, match=r"entry 577 .* unbalanced"), engine.begin() as conn:
+        for seq in range(500, 600):
+            _forge_entry(conn, org, seq)
+        conn.execute(statement, {"o": org})
+
+
+def test_a_large_entry_is_written_whole_and_checked(engine: Engine, community: Community) -> None:
+    """An entry of 2,500 postings (more than one multi-row insert holds) is one statement:
+    the guard accepts it and the books check clean."""
+    c = community
+    many = [(f"member:{i}", -1, "EUR") for i in range(2_500)]
+    item = entry(
+        occurred_at=c.clock(),
+        cause="test:large",
+        memo="a large entry",
+        postings=[("bank", 2_500, "EUR"), *many],
+    )
+    with c.uow() as u:
+        u.ledger.append(c.admin.org_id, item, now=c.clock())
+        u.commit()
+    with c.uow(readonly=True) as u:
+        assert ledger.check(u, actor=c.admin).ok
+
+
+def test_ledger_check_reports_postings_whose_entry_does_not_exist(
+    engine: Engine, community: Community
+) -> None:
+    c = community
+    org = _org(engine)
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("ALTER TABLE ledger_postings DISABLE TRIGGER USER"))
         conn.execute(
             text(
-                "INSERT INTO ledger_entries (organization_id, seq, occurred_at, recorded_at, cause,"
-                " memo, prev_hash, hash) VALUES (:o, 98, now(), now(), 'forged', '', 'x', 'y')"
+                "INSERT INTO ledger_postings (organization_id, entry_seq, line, account,"
+                " currency, amount) VALUES (:o, 7000, 1, 'bank', 'EUR', 1),"
+                " (:o, 7000, 2, 'fund:commons', 'EUR', -1)"
             ),
             {"o": org},
         )
-        for line, amount in ((1, 100), (2, -100), (3, 5)):
-            conn.execute(
-                text(
-                    "INSERT INTO ledger_postings (organization_id, entry_seq, line, account,"
-                    " currency, amount) VALUES (:o, 98, :line, 'bank', 'EUR', :amount)"
-                ),
-                {"o": org, "line": line, "amount": amount},
-            )
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("ALTER TABLE ledger_postings ENABLE TRIGGER USER"))
+    with c.uow(readonly=True) as u:
+        found = ledger.check(u, actor=c.admin)
+    assert [(p.seq, p.code) for p in found.problems] == [(7000, "ledger.stray_postings")]
 
 
 def test_postgres_refuses_postings_added_to_an_entry_already_written(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from partage.core import chart
@@ -10,6 +10,7 @@ from partage.core.claims import clean_text
 from partage.core.errors import InvalidInput, NotFound
 from partage.core.ledger import (
     BookCheck,
+    BookProblem,
     RecordedEntry,
     check_books,
     entry,
@@ -144,4 +145,11 @@ def check(uow: UnitOfWork, *, actor: Actor) -> BookCheck:
     """Re-verify balance, numbering and the hash chain of the organization's whole journal."""
     if actor.role not in (Role.ADMIN, Role.MEMBER, Role.OBSERVER):
         raise NotFound("organization.not_found", "no such organization")
-    return check_books(uow.ledger.journal_pages(actor.org_id))
+    books = check_books(uow.ledger.journal_pages(actor.org_id))
+    stray = [
+        BookProblem(
+            seq, "ledger.stray_postings", f"postings name entry {seq}, which does not exist"
+        )
+        for seq in uow.ledger.stray_postings(actor.org_id)
+    ]
+    return replace(books, problems=books.problems + tuple(stray)) if stray else books

@@ -3,7 +3,8 @@
 Appending takes the organization row ``FOR UPDATE`` (PostgreSQL) or the database write lock
 (SQLite, ``BEGIN IMMEDIATE``), reads the head of the hash chain, and writes the entry with
 the next number and its hash. The entry is checked for balance by the core type before, and
-by PostgreSQL's deferred trigger at commit.
+by PostgreSQL's statement guard when its postings are written: all of them in one statement,
+whatever their number, as the guard requires.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from datetime import datetime
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, func, insert, select, text, update
 
 from partage.core.errors import NotFound
 from partage.core.ledger import Entry, Posting, RecordedEntry, entry_hash, imbalance
@@ -48,6 +49,37 @@ class LedgerRepository:
                 hash=digest,
             )
         )
+        self._postings(org_id, seq, item)
+        self.conn.execute(
+            update(t.organizations)
+            .where(t.organizations.c.id == org_id)
+            .values(ledger_seq=seq, ledger_head=digest)
+        )
+        return RecordedEntry(seq=seq, entry=item, prev_hash=head.ledger_head, hash=digest)
+
+    def _postings(self, org_id: int, seq: int, item: Entry) -> None:
+        """The entry's postings in one statement (PostgreSQL's guard wants them together;
+        an executemany could split a large entry over several)."""
+        lines = range(1, len(item.postings) + 1)
+        if self.conn.dialect.name == "postgresql":
+            self.conn.execute(
+                text(
+                    "INSERT INTO ledger_postings (organization_id, entry_seq, line, account,"
+                    " currency, amount) SELECT :org, :seq, line, account, currency, amount"
+                    " FROM unnest(CAST(:lines AS integer[]), CAST(:accounts AS text[]),"
+                    " CAST(:currencies AS text[]), CAST(:amounts AS bigint[]))"
+                    " AS p(line, account, currency, amount)"
+                ),
+                {
+                    "org": org_id,
+                    "seq": seq,
+                    "lines": list(lines),
+                    "accounts": [p.account for p in item.postings],
+                    "currencies": [p.currency for p in item.postings],
+                    "amounts": [p.amount for p in item.postings],
+                },
+            )
+            return
         self.conn.execute(
             insert(t.ledger_postings),
             [
@@ -59,15 +91,27 @@ class LedgerRepository:
                     "currency": p.currency,
                     "amount": p.amount,
                 }
-                for line, p in enumerate(item.postings, start=1)
+                for line, p in zip(lines, item.postings, strict=True)
             ],
         )
-        self.conn.execute(
-            update(t.organizations)
-            .where(t.organizations.c.id == org_id)
-            .values(ledger_seq=seq, ledger_head=digest)
+
+    def stray_postings(self, org_id: int, *, limit: int = 10) -> list[int]:
+        """Entry numbers that postings name but no entry has (nothing should ever write
+        them: the guard refuses them on PostgreSQL; on SQLite, ``ledger check`` reports them)."""
+        e, p = t.ledger_entries.c, t.ledger_postings.c
+        missing = (
+            select(p.entry_seq)
+            .distinct()
+            .where(
+                p.organization_id == org_id,
+                ~select(e.seq)
+                .where(e.organization_id == p.organization_id, e.seq == p.entry_seq)
+                .exists(),
+            )
+            .order_by(p.entry_seq)
+            .limit(limit)
         )
-        return RecordedEntry(seq=seq, entry=item, prev_hash=head.ledger_head, hash=digest)
+        return [int(seq) for seq in self.conn.execute(missing).scalars()]
 
     def journal(
         self, org_id: int, *, cause_prefix: str | None = None, account_prefix: str | None = None

@@ -429,6 +429,10 @@ ledger_entries = Table(
     Index("ix_ledger_entries_cause", "organization_id", "cause"),
 )
 
+# No foreign key to the entry: PostgreSQL's statement guard (migration 0012) checks, once
+# per statement and set-based, that every posting's entry exists, was written by the same
+# transaction and gets all its postings in that statement; ``ledger check`` reports any
+# posting whose entry does not exist.
 ledger_postings = Table(
     "ledger_postings",
     metadata,
@@ -438,9 +442,6 @@ ledger_postings = Table(
     Column("account", String(200), nullable=False),
     Column("currency", String(12), nullable=False),
     Column("amount", BigInteger, nullable=False),
-    ForeignKeyConstraint(
-        ["organization_id", "entry_seq"], ["ledger_entries.organization_id", "ledger_entries.seq"]
-    ),
     Index("ix_ledger_postings_account", "organization_id", "account"),
 )
 
