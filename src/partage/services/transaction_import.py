@@ -29,9 +29,10 @@ import gc
 import io
 import re
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from itertools import islice
 from typing import BinaryIO
 
@@ -47,7 +48,7 @@ from partage.core.splits.refunds import refund_lines
 from partage.core.splits.transactions import parties_text
 from partage.core.splits.versions import RuleVersion, in_force
 from partage.services.context import Actor, UnitOfWork, UnitOfWorkFactory
-from partage.services.transaction_import_entries import PlainEntry, chain
+from partage.services.transaction_import_entries import chain, hash_tail
 from partage.services.transaction_import_files import (
     CountingReader,
     RawRow,
@@ -55,7 +56,7 @@ from partage.services.transaction_import_files import (
     read_rows,
     sha256_of,
 )
-from partage.services.transaction_import_rows import Prepared, prepare
+from partage.services.transaction_import_rows import PlainRows, Prepared, prepare
 from partage.services.transaction_views import posted_lines, stored_versions
 from partage.storage.transactions_bulk import Batch, ImportRow
 
@@ -96,6 +97,19 @@ class ImportReport:
 
 
 @dataclass(slots=True)
+class _Ready:
+    """What a posting row's entry and transaction row need that its number does not change:
+    made while the batch before is written."""
+
+    memo: str
+    postings: list[tuple[str, int, str]]
+    occurred: object  # the time as the database is given it
+    tail: bytes  # the entry's canonical JSON but its cause and number
+    commission_line: int
+    amount_line: int
+
+
+@dataclass(slots=True)
 class _Posting:
     """A row that will post: what its entry and transaction row need."""
 
@@ -108,6 +122,7 @@ class _Posting:
     version: int
     commission: int
     lines: list[tuple[Part, str, int]]  # positive amounts, in the entry's order
+    ready: _Ready
     refund_of: int | None = None  # the original's id, when it was posted before this batch
     refund_of_index: int | None = None  # its place in this batch, when it is in it
 
@@ -126,6 +141,23 @@ class _Original:
     version: int
     lines: list[Line] | list[tuple[Part, str, int]]  # tuples until a refund reads them
     refunded: list[Line]
+
+
+Splits = dict[int, tuple[int, int, list[tuple[Part, str, int]]]]
+
+
+@dataclass(slots=True)
+class _Checked:
+    """A batch read, checked and split, ready to be written: ``last`` is the number of its
+    last row, ``read`` how many rows it holds, ``offset`` the bytes of the file read."""
+
+    last: int
+    read: int
+    prepared: list[Prepared]
+    splits: Splits
+    errors: dict[int, RowError]
+    ready: dict[int, _Ready]
+    offset: int = 0
 
 
 # Messages quote what a row held; control characters (a NUL above all, which PostgreSQL
@@ -152,21 +184,37 @@ class _Importer:
         self.now = now
         self.members = uow.transaction_imports.member_ids(self.org_id)
         self.aliases = uow.transaction_imports.aliases(self.org_id)
+        self.stamp = uow.transaction_imports.stamp
+        self.plain = PlainRows(currency=self.currency, members=self.members, aliases=self.aliases)
 
-    def batch(
-        self, raws: list[RawRow], import_id: int, *, after: int
-    ) -> tuple[int, list[RowError]]:
-        """Check, split and write one batch, the rows after row ``after``; (rows posted,
-        row errors)."""
+    def check(self, raws: list[RawRow]) -> _Checked:
+        """Read, check and split one batch: nothing here touches the database, so that the
+        next batch is checked while this one is written."""
         errors: dict[int, RowError] = {}
         prepared: list[Prepared] = []
+        take = self.plain.take
         for raw in raws:
+            plain = take(raw)
+            if plain is not None:
+                prepared.append(plain)
+                continue
             try:
                 prepared.append(
                     prepare(raw, currency=self.currency, members=self.members, aliases=self.aliases)
                 )
             except DomainError as error:
                 errors[raw.number] = _error(raw.number, error)
+        splits = self._split(prepared, errors)
+        ready = {
+            p.number: self._ready(p, p.tx.kind, splits[p.number][2], refund=False)
+            for p in prepared
+            if p.number in splits
+        }
+        return _Checked(raws[-1].number, len(raws), prepared, splits, errors, ready)
+
+    def batch(self, checked: _Checked, import_id: int, *, after: int) -> tuple[int, list[RowError]]:
+        """Write one checked batch, the rows after row ``after``; (rows posted, row errors)."""
+        prepared, splits, errors = checked.prepared, checked.splits, checked.errors
         repo = self.uow.transaction_imports
         head_seq, head_hash = repo.lock_head(self.org_id)
         # Under the lock: another run of the same file that moved on since means two runs
@@ -179,31 +227,20 @@ class _Importer:
                 field="file",
             )
         taken = repo.taken_references(self.org_id, [p.tx.reference for p in prepared])
-        splits = self._split(prepared, errors)
-        postings = self._decide(prepared, splits, taken, errors)
+        postings = self._decide(prepared, splits, checked.ready, taken, errors)
         ids = list(repo.reserve(self.org_id, "transaction", len(postings)))
-        entries = [
-            PlainEntry(
-                occurred_at=p.row.tx.occurred_at,
-                cause=f"transaction:{tx_id}",
-                memo=f"{p.kind} {p.row.tx.reference}",
-                postings=self._postings(p),
-            )
-            for p, tx_id in zip(postings, ids, strict=True)
-        ]
-        hashes = chain(head_hash, head_seq + 1, entries)
-        batch = self._rows(postings, ids, entries, hashes, head_seq, head_hash, import_id)
+        causes = [f"transaction:{tx_id}" for tx_id in ids]
+        hashes = chain(head_hash, head_seq + 1, causes, [p.ready.tail for p in postings])
+        batch = self._rows(postings, ids, causes, hashes, head_seq, head_hash, import_id)
         batch.errors.extend(
             (self.org_id, import_id, e.row, e.field, e.code, e.message)
             for e in sorted(errors.values(), key=lambda e: e.row)
         )
-        last = (head_seq + len(entries), hashes[-1] if hashes else head_hash)
+        last = (head_seq + len(postings), hashes[-1] if hashes else head_hash)
         repo.write(self.org_id, batch, head=last)
         return len(postings), sorted(errors.values(), key=lambda e: e.row)
 
-    def _split(
-        self, prepared: list[Prepared], errors: dict[int, RowError]
-    ) -> dict[int, tuple[int, int, list[tuple[Part, str, int]]]]:
+    def _split(self, prepared: list[Prepared], errors: dict[int, RowError]) -> Splits:
         """Row number → (rule version, commission, lines), the rows of each version split
         together; a row no version covers, or the rules refuse, goes to ``errors``."""
         by_version: dict[int, list[Prepared]] = {}
@@ -218,7 +255,7 @@ class _Importer:
                 continue
             chosen[version.version] = version
             by_version.setdefault(version.version, []).append(p)
-        result: dict[int, tuple[int, int, list[tuple[Part, str, int]]]] = {}
+        result: Splits = {}
         for number, rows in by_version.items():
             split = split_batch(
                 chosen[number].rules,
@@ -241,7 +278,8 @@ class _Importer:
     def _decide(
         self,
         prepared: list[Prepared],
-        splits: dict[int, tuple[int, int, list[tuple[Part, str, int]]]],
+        splits: Splits,
+        ready: dict[int, _Ready],
         taken: set[str],
         errors: dict[int, RowError],
     ) -> list[_Posting]:
@@ -281,6 +319,7 @@ class _Importer:
                     version=version,
                     commission=commission,
                     lines=lines,
+                    ready=ready[p.number],
                 )
                 originals[reference] = _Original(
                     id=None,
@@ -323,9 +362,10 @@ class _Importer:
         original.refunded.extend(taken)
         lines: list[tuple[Part, str, int]] = [(x.part, x.account, x.amount) for x in taken]
         originals[of] = original
+        kind = "refund"
         return _Posting(
             row=p,
-            kind="refund",
+            kind=kind,
             status=original.status,
             payee_id=original.payee_id,
             payer=original.payer,
@@ -333,6 +373,7 @@ class _Importer:
             version=original.version,
             commission=sum(x.amount for x in taken if x.part == "commission"),
             lines=lines,
+            ready=self._ready(p, kind, lines, refund=True),
             refund_of=original.id,
             refund_of_index=original.index,
         )
@@ -366,48 +407,58 @@ class _Importer:
             refunded=refunded,
         )
 
-    def _postings(self, p: _Posting) -> list[tuple[str, int, str]]:
+    def _ready(
+        self, p: Prepared, kind: str, lines: list[tuple[Part, str, int]], *, refund: bool
+    ) -> _Ready:
         code = self.currency.code
+        tx = p.tx
         # A transaction credits its lines and debits the cash; a refund the other way.
-        if p.row.tx.refund_of is None:
-            return [(chart.BANK, p.row.tx.amount, code)] + [
-                (account, -amount, code) for _, account, amount in p.lines
-            ]
-        return [(chart.BANK, -p.row.tx.amount, code)] + [
-            (account, amount, code) for _, account, amount in p.lines
-        ]
+        if refund:
+            postings = [(chart.BANK, -tx.amount, code)]
+            postings += [(account, amount, code) for _, account, amount in lines]
+        else:
+            postings = [(chart.BANK, tx.amount, code)]
+            postings += [(account, -amount, code) for _, account, amount in lines]
+        memo = f"{kind} {tx.reference}"
+        utc_time = tx.occurred_at.astimezone(UTC).isoformat()
+        commission_line, amount_line = part_starts(part for part, _, _ in lines)
+        return _Ready(
+            memo,
+            postings,
+            self.stamp(tx.occurred_at),
+            hash_tail(memo, utc_time, postings),
+            commission_line,
+            amount_line,
+        )
 
     def _rows(
         self,
         postings: list[_Posting],
         ids: list[int],
-        entries: list[PlainEntry],
+        causes: list[str],
         hashes: list[str],
         head_seq: int,
         head_hash: str,
         import_id: int,
     ) -> Batch:
         org, code = self.org_id, self.currency.code
-        stamp = self.uow.transaction_imports.stamp
-        now = stamp(self.now)
+        now = self.stamp(self.now)
         batch = Batch(entries=[], postings=[], transactions=[], errors=[])
+        entries, lines, transactions = batch.entries, batch.postings, batch.transactions
         prev = head_hash
-        for offset, (p, tx_id, item, digest) in enumerate(
-            zip(postings, ids, entries, hashes, strict=True)
-        ):
-            seq = head_seq + 1 + offset
-            occurred = stamp(item.occurred_at)
-            batch.entries.append(
-                (org, seq, occurred, now, item.cause, item.memo, None, prev, digest)
-            )
-            batch.postings.extend(
+        seq = head_seq
+        for p, tx_id, cause, digest in zip(postings, ids, causes, hashes, strict=True):
+            seq += 1
+            ready = p.ready
+            occurred = ready.occurred
+            entries.append((org, seq, occurred, now, cause, ready.memo, None, prev, digest))
+            lines.extend(
                 (org, seq, line, account, currency, amount)
-                for line, (account, amount, currency) in enumerate(item.postings, start=1)
+                for line, (account, amount, currency) in enumerate(ready.postings, start=1)
             )
-            commission_line, amount_line = part_starts(part for part, _, _ in p.lines)
             refund_of = p.refund_of if p.refund_of_index is None else ids[p.refund_of_index]
             tx = p.row.tx
-            batch.transactions.append(
+            transactions.append(
                 (
                     org,
                     tx_id,
@@ -424,8 +475,8 @@ class _Importer:
                     p.version,
                     p.commission,
                     seq,
-                    commission_line,
-                    amount_line,
+                    ready.commission_line,
+                    ready.amount_line,
                     refund_of,
                     None,
                     None,
@@ -450,9 +501,31 @@ def _without_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def _batches(rows: Iterator[RawRow], size: int) -> Iterator[list[RawRow]]:
-    while chunk := list(islice(rows, size)):
-        yield chunk
+def _checked_batches(
+    rows: Iterator[RawRow], size: int, importer: _Importer, counter: CountingReader
+) -> Iterator[_Checked]:
+    """The file's batches, checked and split, each read in a worker thread while the
+    caller writes the one before: reading, checking and splitting a batch is pure Python
+    and numpy, writing it mostly the database's own work (SQLite's engine runs without the
+    interpreter lock; PostgreSQL in its own process), so the two overlap on two cores.
+
+    The worker only reads the file and the maps the importer loaded before; an error it
+    meets (a broken CSV) is raised here, when its batch is due, after the batches before it
+    are written."""
+
+    def next_batch() -> _Checked | None:
+        chunk = list(islice(rows, size))
+        if not chunk:
+            return None
+        checked = importer.check(chunk)
+        checked.offset = counter.count
+        return checked
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-check") as worker:
+        coming: Future[_Checked | None] = worker.submit(next_batch)
+        while (checked := coming.result()) is not None:
+            coming = worker.submit(next_batch)
+            yield checked
 
 
 def _refuse_done(found: ImportRow) -> None:
@@ -510,10 +583,10 @@ def import_transactions(
         importer = _Importer(u, actor, stored_versions(u, actor), now)
         position, posted, failed = current.position, current.posted, current.failed
         read = 0
-        for chunk in _batches(rows, batch):
-            done, errors = importer.batch(chunk, current.id, after=position)
-            read += len(chunk)
-            position = chunk[-1].number
+        for checked in _checked_batches(rows, batch, importer, counter):
+            done, errors = importer.batch(checked, current.id, after=position)
+            read += checked.read
+            position = checked.last
             posted += done
             failed += len(errors)
             u.transaction_imports.advance(
@@ -529,7 +602,7 @@ def import_transactions(
             if on_errors is not None and errors:
                 on_errors(errors)
             if progress is not None:
-                progress(position, counter.count)
+                progress(position, checked.offset)
         u.transaction_imports.advance(
             actor.org_id,
             current.id,
