@@ -5,6 +5,7 @@ write."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from sqlalchemy import func, select
@@ -208,3 +209,19 @@ def test_the_openapi_documents_the_idempotency_key(api: Api) -> None:
     post = spec["paths"]["/api/orgs/{slug}/transactions"]["post"]
     assert any(p["name"] == "Idempotency-Key" for p in post["parameters"])
     assert {"200", "201", "409"} <= set(post["responses"])
+
+
+def test_a_reference_holding_slashes_and_spaces_is_read_and_refunded(rules: Api) -> None:
+    """Platforms number invoices like ``INV/2026/07``: encoded, the reference is one path
+    segment; the imports' own routes keep theirs."""
+    api = rules
+    reference = "INV/2026/07 b"
+    api.ok("POST", f"{ORG}/transactions", status=201, json=sale(api, reference))
+    path = f"{ORG}/transactions/{quote(reference, safe='')}"
+    shown = api.ok("GET", path, who="bruno")
+    assert shown["transaction"]["reference"] == reference
+    refunded = api.ok("POST", f"{path}/refunds", status=201, json={"reference": "INV/2026/07 r"})
+    assert refunded["refund_of"] == reference
+    assert [r["reference"] for r in api.ok("GET", path)["refunds"]] == ["INV/2026/07 r"]
+    assert api.get(f"{ORG}/transactions/{quote('INV/2026/08', safe='')}").status_code == 404
+    assert api.get(f"{ORG}/transactions/imports/999").json()["error"]["code"] == "import.not_found"

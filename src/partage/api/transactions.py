@@ -145,7 +145,7 @@ def listed(
     return [TransactionOut.of(v, actor.organization.currency) for v in found]
 
 
-@router.get("/transactions/{reference}", summary="A transaction's lines, refunds and rules")
+@router.get("/transactions/{reference:path}", summary="A transaction's lines, refunds and rules")
 def detail(reference: Reference, actor: OrgActor, uow: Units) -> TransactionDetailOut:
     with uow(readonly=True) as u:
         found = txs.transaction(u, actor=actor, reference=reference)
@@ -153,7 +153,7 @@ def detail(reference: Reference, actor: OrgActor, uow: Units) -> TransactionDeta
 
 
 @router.post(
-    "/transactions/{reference}/refunds",
+    "/transactions/{reference:path}/refunds",
     status_code=201,
     summary="Refund part or all of a transaction (admin)",
     responses={200: {"model": TransactionOut, "description": "a replay of an Idempotency-Key"}},
