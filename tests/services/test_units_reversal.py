@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -271,3 +272,46 @@ def test_a_time_reversal_respects_the_givers_limit(community: Community) -> None
     beyond = refused(c, units.reverse, actor=c.admin, operation_id=given.id, reason="x")
     assert beyond.code == "units.reversal_below_limit"
     assert beyond.params["after"] == "-12.00" and beyond.params["limit"] == "10.00"
+
+
+def test_concurrent_reversals_and_spendings_never_overdraw(community: Community) -> None:
+    c = community
+    define_credit(c)
+    granted = grant(c, c.bruno.member.id, "20")
+
+    def reverse_it() -> str:
+        try:
+            with c.uow() as u:
+                units.reverse(u, actor=c.admin, operation_id=granted.id, reason="x",
+                              now=c.clock())  # fmt: skip
+            return "reversed"
+        except (InvalidInput, Conflict) as refusal:
+            return refusal.code
+
+    def spend_five() -> str:
+        try:
+            with c.uow() as u:
+                units.spend(u, actor=c.bruno, code="CREDIT", quantity="5", purpose="offer",
+                            now=c.clock())  # fmt: skip
+            return "spent"
+        except InvalidInput as refusal:
+            return refusal.code
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        jobs = [pool.submit(reverse_it) for _ in range(3)] + [
+            pool.submit(spend_five) for _ in range(3)
+        ]
+        results = [job.result() for job in jobs]
+    reversals, spendings = results[:3], results[3:]
+    # At most one reversal; and credits taken back were never also spent.
+    assert reversals.count("reversed") <= 1
+    if "reversed" in reversals:
+        assert set(reversals) == {"reversed", "units.already_reversed"}
+        assert spendings.count("spent") == 0
+    else:
+        assert set(reversals) == {"units.reversal_below_limit"}
+    with c.uow(readonly=True) as u:
+        summary = units.summary(u, actor=c.admin, code="CREDIT")
+    assert summary.balances[c.bruno.member.id] >= 0
+    assert sum(summary.balances.values()) == summary.circulation
+    books_ok(c)

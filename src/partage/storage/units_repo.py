@@ -136,6 +136,10 @@ class UnitRepository:
 
     # -- operations -----------------------------------------------------------------------
     def next_operation_id(self, org_id: int) -> int:
+        # The organization's lock first, always: every writer of units then takes the same
+        # locks in the same order (organization, then this counter), so that a payment, an
+        # earning and a reversal racing each other wait instead of deadlocking.
+        self.lock_organization(org_id)
         row = self.conn.execute(
             update(t.counters)
             .where(t.counters.c.organization_id == org_id, t.counters.c.kind == "unit_operation")
