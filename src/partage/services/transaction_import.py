@@ -29,7 +29,6 @@ import gc
 import io
 import re
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -188,8 +187,8 @@ class _Importer:
         self.plain = PlainRows(currency=self.currency, members=self.members, aliases=self.aliases)
 
     def check(self, raws: list[RawRow]) -> _Checked:
-        """Read, check and split one batch: nothing here touches the database, so that the
-        next batch is checked while this one is written."""
+        """Read, check and split one batch, and make what its rows need that does not depend
+        on their numbers; nothing here touches the database."""
         errors: dict[int, RowError] = {}
         prepared: list[Prepared] = []
         take = self.plain.take
@@ -504,28 +503,15 @@ def _without_cycle_collection() -> Iterator[None]:
 def _checked_batches(
     rows: Iterator[RawRow], size: int, importer: _Importer, counter: CountingReader
 ) -> Iterator[_Checked]:
-    """The file's batches, checked and split, each read in a worker thread while the
-    caller writes the one before: reading, checking and splitting a batch is pure Python
-    and numpy, writing it mostly the database's own work (SQLite's engine runs without the
-    interpreter lock; PostgreSQL in its own process), so the two overlap on two cores.
+    """The file's batches, each read, checked and split before it is written.
 
-    The worker only reads the file and the maps the importer loaded before; an error it
-    meets (a broken CSV) is raised here, when its batch is due, after the batches before it
-    are written."""
-
-    def next_batch() -> _Checked | None:
-        chunk = list(islice(rows, size))
-        if not chunk:
-            return None
+    Checking the next batch in a worker thread while this one is written was measured
+    (docs/value-flows.md, "Performance"): no gain on two cores, the interpreter's lock being
+    taken back and forth with SQLite's and psycopg's row binding, so it is done in turn."""
+    while chunk := list(islice(rows, size)):
         checked = importer.check(chunk)
         checked.offset = counter.count
-        return checked
-
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-check") as worker:
-        coming: Future[_Checked | None] = worker.submit(next_batch)
-        while (checked := coming.result()) is not None:
-            coming = worker.submit(next_batch)
-            yield checked
+        yield checked
 
 
 def _refuse_done(found: ImportRow) -> None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import ARRAY, Connection, String, cast, func, insert, select, update
 
 from partage.core.errors import NotFound
 from partage.storage import tables as t
@@ -261,6 +261,16 @@ class TransactionImportRepository:
     def taken_references(self, org_id: int, references: Sequence[str]) -> set[str]:
         """Which of ``references`` the organization's transactions already use."""
         found: set[str] = set()
+        if self.is_postgresql:
+            # One array parameter: a statement that does not grow with the batch, planned as
+            # one probe of the reference index per element.
+            rows = self.conn.execute(
+                select(_T.reference).where(
+                    _T.organization_id == org_id,
+                    _T.reference == func.any(cast(list(references), ARRAY(String))),
+                )
+            ).scalars()
+            return set(rows)
         for start in range(0, len(references), LOOKUP_CHUNK):
             chunk = list(references[start : start + LOOKUP_CHUNK])
             found.update(
