@@ -20,7 +20,7 @@ from partage.core.ledger import entry, entry_hash
 from partage.services import ledger
 from partage.services import transactions as txs
 from partage.services.transaction_import import ImportReport, import_report, import_transactions
-from partage.services.transaction_import_entries import PlainEntry, plain_hash
+from partage.services.transaction_import_entries import chain, hash_tail
 from partage.storage import tables as t
 from tests.conftest import Community
 
@@ -351,16 +351,16 @@ texts = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=30)
     st.datetimes(timezones=st.just(UTC)),
     st.integers(1, 10**9),
 )
-def test_the_plain_hash_is_the_ledger_s_hash(
+def test_the_chained_hash_is_the_ledger_s_hash(
     memo: str, amounts: list[int], moment: datetime, seq: int
 ) -> None:
     lines = [("bank", sum(amounts), "EUR")] + [
         (f"member:{i}", -a, "EUR") for i, a in enumerate(amounts, start=1)
     ]
     item = entry(occurred_at=moment, cause=f"transaction:{seq}", memo=memo, postings=lines)
-    plain = PlainEntry(moment, f"transaction:{seq}", memo, lines)
+    tail = hash_tail(memo, moment.isoformat(), lines)
     prev = "ab" * 32
-    assert plain_hash(prev, seq, plain) == entry_hash(prev, seq, item)
+    assert chain(prev, seq, [f"transaction:{seq}"], [tail]) == [entry_hash(prev, seq, item)]
 
 
 def test_json_lines_of_every_shape_are_refused_row_by_row(market: Community) -> None:

@@ -1,15 +1,15 @@
 """The ledger rows of an imported batch, as plain values, chained by hash.
 
-:func:`plain_hash` computes an entry's hash exactly as :func:`partage.core.ledger.entry_hash`
+:func:`chain` computes each entry's hash exactly as :func:`partage.core.ledger.entry_hash`
 does — SHA-256 over the previous hash and the entry's canonical JSON (sorted keys, compact
 separators, text as UTF-8) — but over plain values, without building an :class:`Entry` per
 row: a test holds the two equal on the same entries.
 
 The canonical JSON is written in two parts: :func:`hash_tail`, everything but the entry's
-cause and number, which only depend on the row and can be made while the batch before is
-written; and, once the batch's numbers are known, the cause and the number around it
-(:func:`chain`). Keys sort as ``cause`` < ``memo`` < ``occurred_at`` < ``postings`` <
-``reverses`` < ``seq``, so the parts join in that order.
+cause and number, which only depend on the row and are made when its batch is checked,
+before the ledger's lock is taken; and, once the batch's numbers are known, the cause and
+the number around it (:func:`chain`). Keys sort as ``cause`` < ``memo`` < ``occurred_at``
+< ``postings`` < ``reverses`` < ``seq``, so the parts join in that order.
 
 Times are hashed in UTC, as the database gives them back, so that ``partage ledger check``
 recomputes the same hash from the stored row.
@@ -19,20 +19,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import orjson
-
-
-@dataclass(slots=True)  # not frozen: one per row, built a million times
-class PlainEntry:
-    """An entry's fields as the hash reads them; ``postings`` as [account, amount, currency]."""
-
-    occurred_at: datetime
-    cause: str
-    memo: str
-    postings: list[tuple[str, int, str]]
 
 
 def hash_tail(memo: str, utc_time: str, postings: list[tuple[str, int, str]]) -> bytes:
@@ -54,11 +42,6 @@ def hash_tail(memo: str, utc_time: str, postings: list[tuple[str, int, str]]) ->
 def _digest(prev_hash: str, cause: str, tail: bytes, seq: int) -> str:
     body = b'{"cause":' + orjson.dumps(cause) + tail + str(seq).encode() + b"}"
     return hashlib.sha256(prev_hash.encode() + body).hexdigest()
-
-
-def plain_hash(prev_hash: str, seq: int, item: PlainEntry) -> str:
-    utc_time = item.occurred_at.astimezone(UTC).isoformat()
-    return _digest(prev_hash, item.cause, hash_tail(item.memo, utc_time, item.postings), seq)
 
 
 def chain(

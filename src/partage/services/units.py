@@ -425,11 +425,7 @@ def reverse(
     require_admin(actor.role)
     why = clean_text(reason, field="reason", limit=500)
     uow.units.lock_organization(actor.org_id)
-    original = uow.units.operation(actor.org_id, operation_id)
-    if original is None:
-        raise NotFound(
-            "units.operation_not_found", f"no unit operation #{operation_id}", "operation"
-        )
+    original = operation(uow, actor=actor, operation_id=operation_id)
     check_reversible(original)
     unit = _unit(uow, actor, original.unit_code)
     cause = (
@@ -462,7 +458,7 @@ def reverse(
         )
     op_id = uow.units.next_operation_id(actor.org_id)
     posted = uow.ledger.append(actor.org_id, item, now=now)
-    operation = Operation(
+    done = Operation(
         id=op_id,
         unit_code=unit.code,
         kind=OperationKind.REVERSAL,
@@ -480,13 +476,13 @@ def reverse(
         recorded_by=actor.member.id,
         reverses=original.id,
     )
-    uow.units.add_operation(actor.org_id, operation)
+    uow.units.add_operation(actor.org_id, done)
     if not uow.units.mark_reversed(actor.org_id, original.id, by=op_id):
         raise Conflict(  # only reachable without the lock above; the rollback undoes all
             "units.already_reversed", f"operation #{original.id} is already reversed", "operation"
         )
     uow.commit()
-    return operation
+    return done
 
 
 def operation(uow: UnitOfWork, *, actor: Actor, operation_id: int) -> Operation:
