@@ -7,6 +7,9 @@ contributors' pool), then, for each database, in the same run:
 * the import: ``partage``'s bulk import (read, check each row, split, hash, write the
   entries, postings and transactions, one commit per 10,000 rows), run in a child process
   whose peak memory (max RSS) is read from ``os.wait4``'s resource usage;
+* the floor: the rows the import wrote, copied by the database alone (SQLite: ``INSERT
+  … SELECT``; PostgreSQL: ``COPY`` of their text read out before) into empty tables with
+  the same indexes — the most any import could do there;
 * the reference: a plain bulk insert of the same rows — the CSV's raw columns into a plain
   table, by the same fastest path (SQLite ``executemany``, PostgreSQL ``COPY``), one commit
   per 10,000 rows — in a child process too.
@@ -23,6 +26,7 @@ import csv
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 import tempfile
@@ -197,6 +201,87 @@ def child_plain(url: str, path: str) -> dict[str, Any]:
     return result
 
 
+# The tables an import writes, and the column that orders their rows by entry.
+WRITTEN = (
+    ("ledger_entries", "seq"),
+    ("ledger_postings", "entry_seq"),
+    ("transactions", "entry_seq"),
+)
+
+
+def _empty_copies(conn: Any, postgres: bool) -> None:
+    """Empty tables like each one the import writes, with the same indexes (primary key,
+    unique ones, the others), without triggers or foreign keys: ``floor_<table>`` on
+    PostgreSQL; on SQLite, the same names in a database file of their own (``floor``,
+    attached), so that its page cache holds their indexes alone, as the import's does."""
+    for table, _ in WRITTEN:
+        if postgres:
+            conn.exec_driver_sql(f"DROP TABLE IF EXISTS floor_{table}")
+            conn.exec_driver_sql(f"CREATE TABLE floor_{table} (LIKE {table} INCLUDING ALL)")
+            continue
+        schema = conn.exec_driver_sql(
+            "SELECT type, sql FROM main.sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL",
+            (table,),
+        ).all()
+        for kind, sql in sorted(schema, key=lambda r: r[0] != "table"):
+            if kind == "table":
+                conn.exec_driver_sql(re.sub(r'TABLE "?(\w+)"?', r"TABLE floor.\1", sql, count=1))
+            elif kind == "index":
+                conn.exec_driver_sql(re.sub(r'INDEX "?(\w+)"? ON', r"INDEX floor.\1 ON", sql))
+
+
+def child_floor(url: str) -> dict[str, Any]:
+    """The database's own floor for the import's rows: the entries, postings and
+    transactions it wrote, copied into empty tables with the same indexes, one commit per
+    10,000 entries as the import, with no Python per row and no trigger or foreign key —
+    SQLite by ``INSERT … SELECT`` into a database file of its own, PostgreSQL by ``COPY``
+    of the rows read out before."""
+    engine = make_engine(url)
+    postgres = engine.dialect.name == "postgresql"
+    took = 0.0
+    with engine.connect() as conn:
+        raw: Any = conn.connection.dbapi_connection
+        if not postgres:  # outside any transaction: on the driver's connection
+            floor = Path(str(engine.url.database)).with_name("floor.db")
+            raw.execute("PRAGMA foreign_keys = OFF")
+            raw.execute(f"ATTACH DATABASE '{floor}' AS floor")
+            raw.execute("PRAGMA floor.journal_mode = WAL")
+            # The page cache the import's connection takes.
+            raw.execute("PRAGMA floor.cache_size = -131072")
+        with conn.begin():
+            _empty_copies(conn, postgres)
+            last = int(conn.exec_driver_sql("SELECT max(seq) FROM ledger_entries").scalar_one())
+        target = "floor_{}" if postgres else "floor.{}"
+        for start in range(0, last, BATCH):
+            conn.begin()
+            for table, seq in WRITTEN:
+                rows = f"SELECT * FROM {table} WHERE {seq} > {start} AND {seq} <= {start + BATCH}"  # noqa: S608
+                into = target.format(table)
+                if not postgres:
+                    wall = time.perf_counter()
+                    conn.exec_driver_sql(f"INSERT INTO {into} {rows}")
+                    took += time.perf_counter() - wall
+                    continue
+                # PostgreSQL writes fastest through COPY: the batch's rows are read out
+                # as COPY text first (not timed), then copied in as one block of bytes.
+                with raw.cursor() as cursor:
+                    with cursor.copy(f"COPY ({rows}) TO STDOUT") as out:
+                        data = b"".join(bytes(block) for block in out)
+                    wall = time.perf_counter()
+                    with cursor.copy(f"COPY {into} FROM STDIN") as copy:
+                        copy.write(data)
+                    took += time.perf_counter() - wall
+            wall = time.perf_counter()
+            conn.commit()
+            took += time.perf_counter() - wall
+        if postgres:
+            with conn.begin():
+                for table, _ in WRITTEN:
+                    conn.exec_driver_sql(f"DROP TABLE floor_{table}")
+    engine.dispose()
+    return {"entries": last, "wall": took}
+
+
 def in_child(mode: str, url: str, path: Path) -> tuple[dict[str, Any], float]:
     """Run ``mode`` in a child process; its result and its peak memory in MiB."""
     child = subprocess.Popen(
@@ -226,6 +311,14 @@ def bench(label: str, url: str, path: Path, rows: int) -> None:
         f"{label:<10} import     {result['posted']:>9,} posted in {result['wall']:7.1f} s wall "
         f"({result['cpu']:6.1f} s CPU): {rate:9,.0f} transactions/s "
         f"({result['posted'] / result['cpu']:,.0f} per CPU second), peak {rss:6.0f} MiB",
+        flush=True,
+    )
+    floor, _ = in_child("floor", url, path)
+    print(
+        f"{label:<10} floor      the database alone writes the same {floor['entries']:,} entries, "
+        f"their postings and transactions (same indexes, no Python) in "
+        f"{floor['wall']:.1f} s: at most {floor['entries'] / floor['wall']:,.0f} transactions/s "
+        "with no Python at all",
         flush=True,
     )
     check, _ = in_child("check", url, path)
@@ -273,6 +366,8 @@ if __name__ == "__main__":
             outcome = child_import(url, path)
         elif mode == "check":
             outcome = child_check(url)
+        elif mode == "floor":
+            outcome = child_floor(url)
         else:
             outcome = child_plain(url, path)
         print(json.dumps(outcome))

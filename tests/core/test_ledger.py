@@ -112,3 +112,26 @@ def test_any_single_change_is_detected(amounts: list[int], data: st.DataObject) 
     forged = list(journal)
     forged[index] = replace(journal[index], entry=deposit(new_amount))
     assert not check_books(forged).ok
+
+
+def test_the_latest_entries_are_checked_from_the_hash_before_them() -> None:
+    """A page checks only the newest entries of a long journal, chained to the stored hash
+    of the entry before them."""
+    journal = chain([deposit(100 * n) for n in range(1, 6)])
+    latest, before = journal[3:], journal[2]
+    result = check_books(latest, after=3, prev_hash=before.hash)
+    assert result.ok and result.entries == 2
+    forged = replace(journal[4], entry=deposit(1))
+    found = check_books([journal[3], forged], after=3, prev_hash=before.hash)
+    assert [(p.seq, p.code) for p in found.problems] == [(5, "ledger.tampered")]
+    broken = check_books(latest, after=3, prev_hash=journal[1].hash)
+    assert [(p.seq, p.code) for p in broken.problems] == [(4, "ledger.chain_broken")]
+    misplaced = check_books(latest, after=2, prev_hash=before.hash)
+    assert {p.code for p in misplaced.problems} == {"ledger.gap"}
+
+
+def test_a_reversal_of_an_entry_before_the_checked_ones_is_known() -> None:
+    first = chain([deposit(500)])[0]
+    journal = chain([deposit(500), deposit(700), reversal(first, occurred_at=T0, memo="typo")])
+    assert check_books(journal[2:], after=2, prev_hash=journal[1].hash).ok
+    assert check_books(journal[2:], after=0, prev_hash=journal[1].hash).problems

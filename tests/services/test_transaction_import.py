@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from partage.core.errors import Conflict, Forbidden, InvalidInput
 from partage.core.ledger import entry, entry_hash
@@ -402,3 +402,26 @@ def test_json_lines_of_every_shape_are_refused_row_by_row(market: Community) -> 
         (10, "transaction.bad_occurred_at"),
         (11, "reference.control_character"),
     ]
+
+
+def test_a_large_import_leaves_postgres_knowing_the_tables_new_size(
+    market: Community, engine: Any
+) -> None:
+    """After a bulk import PostgreSQL plans the next queries on the tables' new size (the
+    ledger check right after an import was planned on an empty journal before)."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite plans without gathered statistics")
+    bruno = f"member:{market.bruno.member.id}"
+    rows = [
+        f"R-{i},2026-03-02T10:00:00Z,10.00,EUR,producer,{bruno},client,sale," for i in range(10_000)
+    ]
+    report = run(market, ("\n".join([HEADER, *rows]) + "\n").encode())
+    assert report.posted == 10_000
+    with engine.connect() as conn:
+        known = conn.execute(
+            select(text("reltuples"))
+            .select_from(text("pg_class"))
+            .where(text("relname = 'ledger_postings'"))
+        ).scalar_one()
+    # Each sale: the cash, the payee, the pool, operations and the reserve.
+    assert known >= 40_000

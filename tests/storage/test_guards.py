@@ -242,3 +242,50 @@ def test_hashes_stored_match_the_core_hash(community: Community) -> None:
     with c.uow(readonly=True) as u:
         journal = ledger.journal(u, actor=c.admin)
     assert journal and all(entry_hash(e.prev_hash, e.seq, e.entry) == e.hash for e in journal)
+
+
+def test_an_entry_or_a_transaction_of_an_unknown_organization_is_refused(
+    engine: Engine, community: Community
+) -> None:
+    """SQLite by its foreign keys; PostgreSQL by one check per statement (migration 0013)."""
+    entry_row = text(
+        "INSERT INTO ledger_entries (organization_id, seq, occurred_at, recorded_at, cause,"
+        " memo, prev_hash, hash) VALUES (:o, 1, :t, :t, 'forged', '', 'x', 'y')"
+    )
+    transaction_row = text(
+        "INSERT INTO transactions (organization_id, id, reference, kind, occurred_at,"
+        " recorded_at, amount, currency, status, payee_id, payer, parties, rule_version,"
+        " commission, entry_seq, commission_line, amount_line) VALUES (:o, 1, 'r-1', 'sale',"
+        " :t, :t, 100, 'EUR', 'producer', 2, 'bank', '{}', 1, 0, 1, 3, 3)"
+    )
+    when = community.clock()
+    for statement in (entry_row, transaction_row):
+        with pytest.raises(DBAPIError, match=r"does not exist|FOREIGN KEY"), engine.begin() as conn:
+            conn.execute(statement, {"o": 9_999, "t": when})
+    with engine.connect() as conn:
+        for table in ("ledger_entries", "transactions"):
+            found = conn.execute(text(f"SELECT count(*) FROM {table} WHERE organization_id = 9999"))
+            assert found.scalar() == 0
+
+
+def test_an_organization_with_entries_is_not_deleted(engine: Engine, community: Community) -> None:
+    c = community
+    with c.uow() as u:
+        u.ledger.append(
+            c.admin.org_id,
+            entry(
+                occurred_at=c.clock(),
+                cause="test:kept",
+                memo="kept",
+                postings=[("bank", 100, "EUR"), ("member:2", -100, "EUR")],
+            ),
+            now=c.clock(),
+        )
+        u.commit()
+    org = _org(engine)
+    expected = (
+        "ledger entries or transactions" if engine.dialect.name == "postgresql" else "FOREIGN"
+    )
+    with pytest.raises(DBAPIError, match=expected), engine.begin() as conn:
+        conn.execute(text("DELETE FROM organizations WHERE id = :o"), {"o": org})
+    assert _org(engine) == org

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from partage.core import chart
 from partage.services import contributions, ledger, organizations
 from tests.conftest import Community
@@ -174,3 +176,26 @@ def test_refused_csv_rows_are_explained_in_the_readers_language(
     english = refused("en")
     assert "<td>2</td><td>member</td><td>There is no member with this number" in english
     assert "<td>7</td><td>hours</td><td>Give hours or a quantity.</td>" in english
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "3 entries numbered without gaps; the latest 2 balanced"),
+        ("fr", "3 écritures numérotées sans trou ; les 2 dernières équilibrées"),
+    ],
+)
+def test_a_long_journal_s_page_says_what_it_checked(
+    visitor: Visitor, community: Community, monkeypatch: pytest.MonkeyPatch, lang: str, said: str
+) -> None:
+    with community.uow() as u:
+        for n in range(2):
+            ledger.deposit(
+                u, actor=community.admin, amount=100, memo=f"gift {n}", now=community.clock()
+            )
+    monkeypatch.setattr(ledger, "FULL_CHECK_UP_TO", 0)
+    monkeypatch.setattr(ledger, "LATEST_CHECKED", 2)
+    visitor.sign_in("bruno")
+    page = visitor.get(f"/o/tiers-lieux/ledger?lang={lang}").text
+    assert said in page
+    assert "partage ledger check" in page

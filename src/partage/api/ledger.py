@@ -19,24 +19,34 @@ from partage.api.schemas_ledger import (
 )
 from partage.services import ledger, units
 
+# The largest page of the journal: a page of a million-entry journal reads its own rows.
+MAX_PAGE = 10_000
+
 router = APIRouter(
     prefix="/orgs/{slug}/ledger", tags=["ledger"], route_class=ApiRoute, responses=ERROR_RESPONSES
 )
 
 
-@router.get("/journal", summary="Every entry, in order")
+@router.get("/journal", summary="The entries, in order: all, or a page of them")
 def journal(
     actor: OrgActor,
     uow: Units,
     account: Annotated[
         Text | None, Query(max_length=200, description="only entries touching accounts so named")
     ] = None,
+    after: Annotated[
+        int, Query(ge=0, le=2**62, description="only entries numbered after this one")
+    ] = 0,
+    limit: Annotated[
+        int | None,
+        Query(ge=1, le=MAX_PAGE, description="at most this many entries (a page)"),
+    ] = None,
 ) -> list[EntryOut]:
     currency = actor.organization.currency
     with uow(readonly=True) as u:
         # Postings in the organization's own units (CREDIT, HOUR) are counted in those units.
         own = {x.code: x.currency for x in units.units(u, actor=actor)}
-        found = ledger.journal(u, actor=actor, account=account)
+        found = ledger.journal(u, actor=actor, account=account, after=after, limit=limit)
         return [EntryOut.of(e, currency, own) for e in found]
 
 

@@ -170,26 +170,37 @@ class BookProblem:
 
 @dataclass(frozen=True, slots=True)
 class BookCheck:
+    """``entries`` checked; ``total`` the journal's size when only its latest were."""
+
     entries: int
     problems: tuple[BookProblem, ...] = field(default_factory=tuple)
+    total: int | None = None
+
+    @property
+    def partial(self) -> bool:
+        return self.total is not None and self.total > self.entries
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
 
-def check_books(journal: Iterable[RecordedEntry]) -> BookCheck:
-    """Verify sequence, balance and hash chain of one organization's whole journal.
+def check_books(
+    journal: Iterable[RecordedEntry], *, after: int = 0, prev_hash: str = GENESIS_HASH
+) -> BookCheck:
+    """Verify sequence, balance and hash chain of one organization's whole journal — or of
+    its entries after entry ``after``, whose hash is ``prev_hash``.
 
     The journal is read once, in the order it is given — the order of its numbers, as the
     storage reads it — so that a million entries can be checked as a stream: an entry out of
-    place is reported as a gap. Only the numbers seen are kept, to check reversals.
+    place is reported as a gap. Only the numbers seen are kept, to check reversals (an entry
+    up to ``after`` is taken as known).
     """
     problems: list[BookProblem] = []
-    prev = GENESIS_HASH
+    prev = prev_hash
     seen: set[int] = set()
     count = 0
-    for expected_seq, recorded in enumerate(journal, start=1):
+    for expected_seq, recorded in enumerate(journal, start=after + 1):
         count += 1
         if recorded.seq != expected_seq:
             problems.append(
@@ -220,7 +231,7 @@ def check_books(journal: Iterable[RecordedEntry]) -> BookCheck:
                 )
             )
         reverses = recorded.entry.reverses
-        if reverses is not None and reverses not in seen:
+        if reverses is not None and reverses not in seen and not 0 < reverses <= after:
             problems.append(
                 BookProblem(
                     recorded.seq, "ledger.bad_reversal", f"reverses unknown entry {reverses}"

@@ -9,6 +9,7 @@ from partage.core import chart
 from partage.core.claims import clean_text
 from partage.core.errors import InvalidInput, NotFound
 from partage.core.ledger import (
+    GENESIS_HASH,
     BookCheck,
     BookProblem,
     RecordedEntry,
@@ -20,6 +21,10 @@ from partage.core.ledger import (
 from partage.core.money import Money, check_minor
 from partage.core.roles import Role, require_admin
 from partage.services.context import Actor, UnitOfWork
+
+# A page checks the whole journal up to this many entries, and only its newest above.
+FULL_CHECK_UP_TO = 10_000
+LATEST_CHECKED = 1_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,10 +128,13 @@ def reverse_entry(
     """Cancel an entry by posting its exact opposite; the original stays in the books."""
     require_admin(actor.role)
     why = clean_text(reason, field="reason", limit=500)
-    original = next((e for e in uow.ledger.journal(actor.org_id) if e.seq == seq), None)
+    # Under the ledger's lock, so that two reversals of one entry cannot both find it
+    # unreversed; the entry and its reversal are read by number, whatever the journal's size.
+    uow.ledger.lock(actor.org_id)
+    original = uow.ledger.entry(actor.org_id, seq)
     if original is None:
         raise NotFound("ledger.entry_not_found", f"no entry #{seq}", field="seq")
-    if any(e.entry.reverses == seq for e in uow.ledger.journal(actor.org_id)):
+    if uow.ledger.reversal_of(actor.org_id, seq) is not None:
         raise InvalidInput("ledger.already_reversed", f"entry #{seq} is already reversed", "seq")
     recorded = uow.ledger.append(
         actor.org_id,
@@ -137,14 +145,66 @@ def reverse_entry(
     return recorded
 
 
-def journal(uow: UnitOfWork, *, actor: Actor, account: str | None = None) -> list[RecordedEntry]:
-    return uow.ledger.journal(actor.org_id, account_prefix=account)
+def journal(
+    uow: UnitOfWork,
+    *,
+    actor: Actor,
+    account: str | None = None,
+    after: int = 0,
+    limit: int | None = None,
+) -> list[RecordedEntry]:
+    """The entries numbered after ``after`` (at most ``limit``), in order; with ``account``,
+    only those touching accounts so named."""
+    return uow.ledger.journal(actor.org_id, account_prefix=account, after=after, limit=limit)
+
+
+def latest(uow: UnitOfWork, *, actor: Actor, count: int) -> tuple[list[RecordedEntry], int]:
+    """The newest ``count`` entries, in order, and how many the journal holds."""
+    size, _ = uow.ledger.size(actor.org_id)
+    return uow.ledger.latest(actor.org_id, count), size
+
+
+def payouts(uow: UnitOfWork, *, actor: Actor) -> list[RecordedEntry]:
+    return uow.ledger.journal(actor.org_id, cause_prefix="payout:")
+
+
+def page_check(uow: UnitOfWork, *, actor: Actor, latest: int | None = None) -> BookCheck:
+    """The check a page shows on every view: the whole journal up to ``FULL_CHECK_UP_TO``
+    entries (well under a second), or up to ``latest`` (default ``LATEST_CHECKED``); above,
+    the numbering of the whole journal and the balance, chain and hashes of its newest
+    ``latest`` entries, linked to the stored hash of the entry before them. The full check
+    of a million entries takes a minute: it is :func:`check` (``partage ledger check``)."""
+    latest = LATEST_CHECKED if latest is None else latest
+    size, highest = uow.ledger.size(actor.org_id)
+    if size <= max(FULL_CHECK_UP_TO, latest):
+        return check(uow, actor=actor)
+    _require_reader(actor)
+    newest = uow.ledger.latest(actor.org_id, latest)
+    after = newest[0].seq - 1
+    before = uow.ledger.entry(actor.org_id, after)
+    books = check_books(
+        newest, after=after, prev_hash=before.hash if before is not None else GENESIS_HASH
+    )
+    problems = books.problems
+    if highest != size:
+        problems += (
+            BookProblem(
+                None,
+                "ledger.gap",
+                f"{size} entries are numbered up to {highest}: numbers are missing",
+            ),
+        )
+    return BookCheck(entries=books.entries, problems=problems, total=size)
+
+
+def _require_reader(actor: Actor) -> None:
+    if actor.role not in (Role.ADMIN, Role.MEMBER, Role.OBSERVER):
+        raise NotFound("organization.not_found", "no such organization")
 
 
 def check(uow: UnitOfWork, *, actor: Actor) -> BookCheck:
     """Re-verify balance, numbering and the hash chain of the organization's whole journal."""
-    if actor.role not in (Role.ADMIN, Role.MEMBER, Role.OBSERVER):
-        raise NotFound("organization.not_found", "no such organization")
+    _require_reader(actor)
     books = check_books(uow.ledger.journal_pages(actor.org_id))
     stray = [
         BookProblem(

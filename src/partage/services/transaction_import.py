@@ -62,6 +62,8 @@ from partage.storage.transactions_bulk import Batch, ImportRow
 DEFAULT_BATCH = 10_000
 MAX_BATCH = 100_000
 FIRST_ERRORS = 10
+# Rows after which an import has the database read its tables' new size again.
+ANALYZE_AFTER = 10_000
 Progress = Callable[[int, int], None]  # (rows of the file dealt with, bytes read)
 
 
@@ -597,6 +599,8 @@ def import_transactions(
             failed=failed,
             finished_at=now,
         )
+        if not dry_run and read >= ANALYZE_AFTER:
+            u.transaction_imports.refresh_statistics()
         final = u.transaction_imports.get(actor.org_id, current.id)
         assert final is not None
         stored = u.transaction_imports.errors(actor.org_id, current.id, limit=FIRST_ERRORS)

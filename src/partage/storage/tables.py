@@ -38,6 +38,25 @@ metadata = MetaData(
 )
 
 Id = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def Key(length: int) -> String:  # noqa: N802 — a column type, named like the others
+    """Text that names something (an account, a cause, a reference), compared byte by byte.
+
+    PostgreSQL compares text in the database's collation through the C library (even
+    ``C.UTF-8``), about 15 % of the cost of every index insert of a bulk import; byte order
+    is all these columns need, and it lets ``LIKE 'prefix%'`` use their indexes.
+    SQLite always compares bytes."""
+    return String(length).with_variant(String(length, collation="C"), "postgresql")
+
+
+# The foreign keys of the ledger's entries and of the transactions to their organization,
+# on SQLite only: on PostgreSQL a key checked row by row cost 8 µs of each imported row, and
+# statement triggers (migration 0013) check the same, set-based, once per statement.
+def _organization_key() -> ForeignKeyConstraint:
+    return ForeignKeyConstraint(["organization_id"], ["organizations.id"]).ddl_if(dialect="sqlite")
+
+
 Stamp = UtcDateTime()
 
 users = Table(
@@ -420,13 +439,21 @@ ledger_entries = Table(
     Column("seq", BigInteger, primary_key=True, autoincrement=False),
     Column("occurred_at", Stamp, nullable=False),
     Column("recorded_at", Stamp, nullable=False),
-    Column("cause", String(100), nullable=False),
+    Column("cause", Key(100), nullable=False),
     Column("memo", Text, nullable=False),
     Column("reverses", BigInteger, nullable=True),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
-    ForeignKeyConstraint(["organization_id"], ["organizations.id"]),
+    _organization_key(),
     Index("ix_ledger_entries_cause", "organization_id", "cause"),
+    # Partial: few entries reverse another; finding an entry's reversal is one probe.
+    Index(
+        "ix_ledger_entries_reverses",
+        "organization_id",
+        "reverses",
+        sqlite_where=text("reverses IS NOT NULL"),
+        postgresql_where=text("reverses IS NOT NULL"),
+    ),
 )
 
 # No foreign key to the entry: PostgreSQL's statement guard (migration 0012) checks, once
@@ -439,7 +466,7 @@ ledger_postings = Table(
     Column("organization_id", Id, primary_key=True),
     Column("entry_seq", BigInteger, primary_key=True),
     Column("line", Integer, primary_key=True, autoincrement=False),
-    Column("account", String(200), nullable=False),
+    Column("account", Key(200), nullable=False),
     Column("currency", String(12), nullable=False),
     Column("amount", BigInteger, nullable=False),
     Index("ix_ledger_postings_account", "organization_id", "account"),
@@ -742,7 +769,7 @@ transactions = Table(
     metadata,
     Column("organization_id", Id, primary_key=True),
     Column("id", BigInteger, primary_key=True, autoincrement=False),
-    Column("reference", String(200), nullable=False),
+    Column("reference", Key(200), nullable=False),
     Column("kind", String(40), nullable=False),
     Column("occurred_at", Stamp, nullable=False),
     Column("recorded_at", Stamp, nullable=False),
@@ -758,12 +785,20 @@ transactions = Table(
     Column("commission_line", Integer, nullable=False),
     Column("amount_line", Integer, nullable=False),
     Column("refund_of", BigInteger, nullable=True),
-    Column("idempotency_key", String(200), nullable=True),
+    Column("idempotency_key", Key(200), nullable=True),
     Column("request_hash", String(64), nullable=True),
     Column("import_id", BigInteger, nullable=True),
-    ForeignKeyConstraint(["organization_id"], ["organizations.id"]),
+    _organization_key(),
     UniqueConstraint("organization_id", "reference", name="uq_transactions_reference"),
-    UniqueConstraint("organization_id", "idempotency_key", name="uq_transactions_idempotency"),
+    # Partial: imported rows, which have no key, are not indexed by it.
+    Index(
+        "uq_transactions_idempotency",
+        "organization_id",
+        "idempotency_key",
+        unique=True,
+        sqlite_where=text("idempotency_key IS NOT NULL"),
+        postgresql_where=text("idempotency_key IS NOT NULL"),
+    ),
     Index("ix_transactions_occurred", "organization_id", "occurred_at"),
     Index("ix_transactions_payee", "organization_id", "payee_id"),
 )

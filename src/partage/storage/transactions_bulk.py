@@ -144,6 +144,13 @@ class TransactionImportRepository:
         if not self.is_postgresql:
             self.conn.exec_driver_sql("PRAGMA cache_size = -131072")
 
+    def refresh_statistics(self) -> None:
+        """PostgreSQL: read the new size of the tables a bulk import grew, so that the next
+        queries are planned on it rather than on what autovacuum last saw (a check planned
+        on the statistics of an empty journal ran as a nested loop over the whole import)."""
+        if self.is_postgresql:
+            self.conn.exec_driver_sql("ANALYZE ledger_entries, ledger_postings, transactions")
+
     # -- imports ------------------------------------------------------------------------
     def reserve(self, org_id: int, kind: str, count: int) -> range:
         """``count`` new numbers of ``kind`` (transaction, transaction_import), one update."""

@@ -27,7 +27,7 @@ def ledger_context(request: Request, uow: UnitOfWork, actor: Actor) -> dict[str,
     names: dict[int, str] = frame["names"]
     round_names = {r.id: r.name for r in rounds.rounds(uow, actor=actor)}
     _ = gettext(request)
-    journal = ledger.journal(uow, actor=actor)
+    newest, entry_count = ledger.latest(uow, actor=actor, count=SHOWN_ENTRIES)
     owed = [
         (b.member_id, b.amount.minor)
         for b in ledger.balances(uow, actor=actor)
@@ -36,10 +36,10 @@ def ledger_context(request: Request, uow: UnitOfWork, actor: Actor) -> dict[str,
     return {
         **frame,
         # Newest first: the latest movements are what a reader looks for.
-        "entries": list(reversed(journal))[:SHOWN_ENTRIES],
-        "entry_count": len(journal),
+        "entries": list(reversed(newest)),
+        "entry_count": entry_count,
         "balances": [b for b in ledger.balances(uow, actor=actor) if b.amount.minor],
-        "check": ledger.check(uow, actor=actor),
+        "check": ledger.page_check(uow, actor=actor),
         "account": lambda account: account_label(account, names, round_names, _),
         "title": lambda rec: entry_title(rec.entry.cause, rec.entry.memo, names, round_names, _),
         "owed": owed,

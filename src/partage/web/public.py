@@ -60,7 +60,7 @@ def public_context(request: Request, uow: UnitOfWork, actor: Actor) -> dict[str,
                 explained,
             )
         )
-    payouts = [e for e in ledger.journal(uow, actor=actor) if e.entry.cause.startswith("payout:")]
+    payouts = ledger.payouts(uow, actor=actor)
     return {
         "org": actor.organization,
         "currency": actor.organization.currency,
@@ -71,7 +71,7 @@ def public_context(request: Request, uow: UnitOfWork, actor: Actor) -> dict[str,
         "status_text": STATUS_TEXT,
         "resolution_text": RESOLUTION_TEXT,
         "redirect_label": lambda target: redirect_label(target, names, _),
-        "check": ledger.check(uow, actor=actor),
+        "check": ledger.page_check(uow, actor=actor),
         "payout_member": payout_member,
         # Decisions and their outcomes, never who voted what: the public reader sees counts.
         "decisions": governance.public_decisions(uow, actor=actor),
