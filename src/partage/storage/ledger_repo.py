@@ -102,8 +102,8 @@ class LedgerRepository:
         e, p = t.ledger_entries.c, t.ledger_postings.c
         # A set difference, not ``NOT EXISTS``: right after a bulk import PostgreSQL's
         # statistics still describe the tables before it, and an anti-join planned on them
-        # ran as a nested loop (600,000 postings × 100,000 entries, hours). ``EXCEPT`` is
-        # a hash or a sort, linear whatever the statistics say.
+        # ran as a nested loop (600,000 postings × 100,000 entries: stopped after 16
+        # minutes). ``EXCEPT`` is a hash or a sort, linear whatever the statistics say.
         missing = (
             except_(
                 select(p.entry_seq.label("seq")).where(p.organization_id == org_id),
