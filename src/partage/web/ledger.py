@@ -28,9 +28,11 @@ def ledger_context(request: Request, uow: UnitOfWork, actor: Actor) -> dict[str,
     round_names = {r.id: r.name for r in rounds.rounds(uow, actor=actor)}
     _ = gettext(request)
     newest, entry_count = ledger.latest(uow, actor=actor, count=SHOWN_ENTRIES)
+    # One pass over the postings for both tables (a million entries hold six million).
+    balances = ledger.balances(uow, actor=actor)
     owed = [
         (b.member_id, b.amount.minor)
-        for b in ledger.balances(uow, actor=actor)
+        for b in balances
         if b.account.startswith("member:") and b.member_id is not None and b.amount.minor > 0
     ]
     return {
@@ -38,7 +40,7 @@ def ledger_context(request: Request, uow: UnitOfWork, actor: Actor) -> dict[str,
         # Newest first: the latest movements are what a reader looks for.
         "entries": list(reversed(newest)),
         "entry_count": entry_count,
-        "balances": [b for b in ledger.balances(uow, actor=actor) if b.amount.minor],
+        "balances": [b for b in balances if b.amount.minor],
         "check": ledger.page_check(uow, actor=actor),
         "account": lambda account: account_label(account, names, round_names, _),
         "title": lambda rec: entry_title(rec.entry.cause, rec.entry.memo, names, round_names, _),
