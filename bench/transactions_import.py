@@ -6,7 +6,8 @@ contributors' pool), then, for each database, in the same run:
 
 * the import: ``partage``'s bulk import (read, check each row, split, hash, write the
   entries, postings and transactions, one commit per 10,000 rows), run in a child process
-  whose peak memory (max RSS) is read from ``os.wait4``'s resource usage;
+  whose peak memory (max RSS) is read from ``os.wait4``'s resource usage — beside that of
+  the second process the import checks rows in, and with its CPU time counted;
 * the floor: the rows the import wrote, copied by the database alone (SQLite: ``INSERT
   … SELECT``; PostgreSQL: ``COPY`` of their text read out before) into empty tables with
   the same indexes — the most any import could do there;
@@ -27,6 +28,7 @@ import json
 import os
 import random
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -125,6 +127,15 @@ def prepare_database(url: str) -> None:
     engine.dispose()
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and of its children that ended (the import's checker)."""
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def child_import(url: str, path: str) -> dict[str, Any]:
     engine = make_engine(url)
     uow = UnitOfWorkFactory(engine)
@@ -132,7 +143,7 @@ def child_import(url: str, path: str) -> dict[str, Any]:
         user = u.community.user_by_email("admin@example.org")
         assert user is not None
         admin = acting(u, slug="bench", user_id=int(user._mapping["id"]))
-    cpu, wall = time.process_time(), time.perf_counter()
+    cpu, wall = _cpu(), time.perf_counter()
     with open(path, "rb") as stream:
         report = import_transactions(
             uow, actor=admin, stream=stream, file_name=Path(path).name, batch=BATCH, now=NOW
@@ -142,7 +153,9 @@ def child_import(url: str, path: str) -> dict[str, Any]:
         "posted": report.posted,
         "failed": report.failed,
         "wall": time.perf_counter() - wall,
-        "cpu": time.process_time() - cpu,
+        "cpu": _cpu() - cpu,
+        # The process that checks the rows while they are written, when there is one.
+        "checker_rss": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
     }
     engine.dispose()
     return result
@@ -230,6 +243,20 @@ def _empty_copies(conn: Any, postgres: bool) -> None:
                 conn.exec_driver_sql(re.sub(r'INDEX "?(\w+)"? ON', r"INDEX floor.\1 ON", sql))
 
 
+def _rowid_bounds(conn: Any, table: str, seq: str) -> list[tuple[int, int]]:
+    """SQLite: each batch's rows of ``table`` as a range of rowids, found before the clock
+    starts. A ``WHERE seq`` range would scan the whole table for every batch: its index
+    leads with the organization."""
+    ends = conn.exec_driver_sql(
+        f"SELECT max(rowid) FROM {table} GROUP BY ({seq} - 1) / {BATCH} ORDER BY 1"  # noqa: S608
+    ).scalars()
+    bounds, low = [], 0
+    for high in ends:
+        bounds.append((low, int(high)))
+        low = int(high)
+    return bounds
+
+
 def child_floor(url: str) -> dict[str, Any]:
     """The database's own floor for the import's rows: the entries, postings and
     transactions it wrote, copied into empty tables with the same indexes, one commit per
@@ -251,15 +278,20 @@ def child_floor(url: str) -> dict[str, Any]:
         with conn.begin():
             _empty_copies(conn, postgres)
             last = int(conn.exec_driver_sql("SELECT max(seq) FROM ledger_entries").scalar_one())
+            bounds = {} if postgres else {t: _rowid_bounds(conn, t, s) for t, s in WRITTEN}
         target = "floor_{}" if postgres else "floor.{}"
-        for start in range(0, last, BATCH):
+        for number, start in enumerate(range(0, last, BATCH)):
             conn.begin()
             for table, seq in WRITTEN:
                 rows = f"SELECT * FROM {table} WHERE {seq} > {start} AND {seq} <= {start + BATCH}"  # noqa: S608
                 into = target.format(table)
                 if not postgres:
+                    low, high = bounds[table][number]
                     wall = time.perf_counter()
-                    conn.exec_driver_sql(f"INSERT INTO {into} {rows}")
+                    conn.exec_driver_sql(
+                        f"INSERT INTO {into} SELECT * FROM {table} WHERE rowid > ? AND rowid <= ?",  # noqa: S608
+                        (low, high),
+                    )
                     took += time.perf_counter() - wall
                     continue
                 # PostgreSQL writes fastest through COPY: the batch's rows are read out
@@ -274,10 +306,15 @@ def child_floor(url: str) -> dict[str, Any]:
             wall = time.perf_counter()
             conn.commit()
             took += time.perf_counter() - wall
-        if postgres:
-            with conn.begin():
-                for table, _ in WRITTEN:
-                    conn.exec_driver_sql(f"DROP TABLE floor_{table}")
+        with conn.begin():
+            for table, _ in WRITTEN:
+                copied = target.format(table)
+                counts = conn.exec_driver_sql(
+                    f"SELECT (SELECT count(*) FROM {table}), (SELECT count(*) FROM {copied})"  # noqa: S608
+                ).one()
+                assert counts[0] == counts[1], f"floor: {counts[1]} of {counts[0]} {table} copied"
+                if postgres:
+                    conn.exec_driver_sql(f"DROP TABLE {copied}")
     engine.dispose()
     return {"entries": last, "wall": took}
 
@@ -310,7 +347,8 @@ def bench(label: str, url: str, path: Path, rows: int) -> None:
     print(
         f"{label:<10} import     {result['posted']:>9,} posted in {result['wall']:7.1f} s wall "
         f"({result['cpu']:6.1f} s CPU): {rate:9,.0f} transactions/s "
-        f"({result['posted'] / result['cpu']:,.0f} per CPU second), peak {rss:6.0f} MiB",
+        f"({result['posted'] / result['cpu']:,.0f} per CPU second), peak {rss:6.0f} MiB"
+        + (f" + {result['checker_rss']:.0f} MiB checking" if result["checker_rss"] else ""),
         flush=True,
     )
     floor, _ = in_child("floor", url, path)

@@ -3,28 +3,33 @@ its report read back page by page; a wrong file is a 422 that writes nothing."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
-from partage.services import transactions as txs
+from partage.services import transaction_import
 from tests.api.conftest import ORG, Api
-from tests.services.test_transaction_import import MARKET, as_csv, as_jsonl, counts, six_rows
+from tests.services.test_transaction_import import (
+    as_csv,
+    as_jsonl,
+    counts,
+    six_rows,
+    with_market_rules,
+)
 
 IMPORTS = f"{ORG}/transactions/imports"
 
 
 @pytest.fixture
 def market(api: Api) -> Api:
-    c = api.community
-    with c.uow() as u:
-        txs.set_rules(
-            u, actor=c.admin, document=MARKET, effective_from=date(2026, 3, 1), now=c.clock()
-        )
+    with_market_rules(api.community)
     return api
 
 
-def test_an_uploaded_export_is_imported_and_its_report_paged(market: Api) -> None:
+@pytest.mark.parametrize("in_process", [False, True])
+def test_an_uploaded_export_is_imported_and_its_report_paged(
+    market: Api, monkeypatch: pytest.MonkeyPatch, in_process: bool
+) -> None:
+    # A large upload is checked in a second process, started from the request's thread.
+    monkeypatch.setattr(transaction_import, "PROCESS_FROM_BYTES", 1 if in_process else 10**9)
     data = as_csv(six_rows(market.community))
     report = market.ok(
         "POST", IMPORTS, status=201, files={"file": ("market.csv", data, "text/csv")}

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -36,17 +35,17 @@ MARKET: dict[str, Any] = {
 HEADER = "reference,occurred_at,amount,currency,status,payee,payer,kind,refund_of"
 
 
-@pytest.fixture
-def market(community: Community) -> Iterator[Community]:
-    with community.uow() as u:
+def with_market_rules(c: Community) -> Community:
+    with c.uow() as u:
         txs.set_rules(
-            u,
-            actor=community.admin,
-            document=MARKET,
-            effective_from=date(2026, 3, 1),
-            now=community.clock(),
+            u, actor=c.admin, document=MARKET, effective_from=date(2026, 3, 1), now=c.clock()
         )
-    yield community
+    return c
+
+
+@pytest.fixture
+def market(community: Community) -> Community:
+    return with_market_rules(community)
 
 
 def six_rows(c: Community) -> list[dict[str, str]]:

@@ -8,6 +8,7 @@ import random
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from partage.services import ledger
@@ -151,8 +152,9 @@ def written(c: Community) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]],
     return transactions, postings, entries
 
 
+@pytest.mark.parametrize("in_process", [False, True])
 def test_bulk_and_one_at_a_time_write_the_same_books(
-    uow: UnitOfWorkFactory, clock: FakeClock
+    uow: UnitOfWorkFactory, clock: FakeClock, in_process: bool
 ) -> None:
     single = make_community(uow, clock, slug="un-par-un")
     bulk = make_community(uow, clock, slug="en-bloc")
@@ -171,6 +173,7 @@ def test_bulk_and_one_at_a_time_write_the_same_books(
         file_name="export.csv",
         batch=17,
         now=clock(),
+        check_in_process=in_process,
     )
     assert (report.posted, report.failed) == (120, 0), report.errors
     expected, got = written(single), written(bulk)

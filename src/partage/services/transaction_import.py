@@ -20,44 +20,49 @@ Guarantees:
   leaves whole batches; importing the same file (same SHA-256) again resumes at
   ``position``; a file whose import is done is refused (``import.already_done``);
 * ``dry_run`` reads, checks and splits every row exactly as a real run, then rolls back:
-  nothing is written.
+  nothing is written;
+* a large file's rows are read, checked and split in a second process
+  (:mod:`transaction_import_check`) while the batch before is written; the rows written
+  are the same as when they are checked inline, and the process is stopped when the
+  import stops, whatever stops it.
 """
 
 from __future__ import annotations
 
 import gc
 import io
-import re
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from itertools import islice
+from datetime import datetime
 from typing import BinaryIO
 
-import numpy as np
-
-from partage.core import chart
-from partage.core.currency import Currency
 from partage.core.errors import Conflict, DomainError, InvalidInput, NotFound
 from partage.core.roles import require_admin
-from partage.core.splits.batch import split_batch
-from partage.core.splits.engine import Line, Part, part_starts
+from partage.core.splits.engine import Line
 from partage.core.splits.refunds import refund_lines
-from partage.core.splits.transactions import parties_text
-from partage.core.splits.versions import RuleVersion, in_force
 from partage.services.context import Actor, UnitOfWork, UnitOfWorkFactory
-from partage.services.transaction_import_entries import chain, hash_tail
+from partage.services.transaction_import_check import (
+    Checked,
+    Record,
+    RowError,
+    Setup,
+    entry_lines,
+    entry_parts,
+    error_row,
+)
+from partage.services.transaction_import_entries import chain
 from partage.services.transaction_import_files import (
     CountingReader,
-    RawRow,
     format_of,
     read_rows,
     sha256_of,
 )
-from partage.services.transaction_import_rows import PlainRows, Prepared, prepare
+from partage.services.transaction_import_process import PROCESS_FROM_BYTES, checked_batches
 from partage.services.transaction_views import posted_lines, stored_versions
 from partage.storage.transactions_bulk import Batch, ImportRow
+
+__all__ = ["ImportReport", "RowError", "all_errors", "import_report", "import_transactions"]
 
 DEFAULT_BATCH = 10_000
 MAX_BATCH = 100_000
@@ -65,14 +70,6 @@ FIRST_ERRORS = 10
 # Rows after which an import has the database read its tables' new size again.
 ANALYZE_AFTER = 10_000
 Progress = Callable[[int, int], None]  # (rows of the file dealt with, bytes read)
-
-
-@dataclass(frozen=True, slots=True)
-class RowError:
-    row: int
-    field: str
-    code: str
-    message: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,37 +95,6 @@ class ImportReport:
 
 
 @dataclass(slots=True)
-class _Ready:
-    """What a posting row's entry and transaction row need that its number does not change:
-    made while the batch before is written."""
-
-    memo: str
-    postings: list[tuple[str, int, str]]
-    occurred: object  # the time as the database is given it
-    tail: bytes  # the entry's canonical JSON but its cause and number
-    commission_line: int
-    amount_line: int
-
-
-@dataclass(slots=True)
-class _Posting:
-    """A row that will post: what its entry and transaction row need."""
-
-    row: Prepared
-    kind: str
-    status: str
-    payee_id: int
-    payer: str
-    parties: str
-    version: int
-    commission: int
-    lines: list[tuple[Part, str, int]]  # positive amounts, in the entry's order
-    ready: _Ready
-    refund_of: int | None = None  # the original's id, when it was posted before this batch
-    refund_of_index: int | None = None  # its place in this batch, when it is in it
-
-
-@dataclass(slots=True)
 class _Original:
     """A transaction a later row may refund, as this batch knows it."""
 
@@ -140,82 +106,33 @@ class _Original:
     payer: str
     parties: str
     version: int
-    lines: list[Line] | list[tuple[Part, str, int]]  # tuples until a refund reads them
+    lines: list[Line]
     refunded: list[Line]
 
 
-Splits = dict[int, tuple[int, int, list[tuple[Part, str, int]]]]
-
-
 @dataclass(slots=True)
-class _Checked:
-    """A batch read, checked and split, ready to be written: ``last`` is the number of its
-    last row, ``read`` how many rows it holds, ``offset`` the bytes of the file read."""
+class _Decided:
+    """The rows of a batch that post, in file order, and where each refund's original is:
+    its id when it was posted before this batch, its place in ``records`` when it is in it."""
 
-    last: int
-    read: int
-    prepared: list[Prepared]
-    splits: Splits
-    errors: dict[int, RowError]
-    ready: dict[int, _Ready]
-    offset: int = 0
-
-
-# Messages quote what a row held; control characters (a NUL above all, which PostgreSQL
-# refuses in text) are shown as "?" in the stored report.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def _error(number: int, error: DomainError) -> RowError:
-    field = _CONTROL.sub("?", error.field or "")[:100]
-    return RowError(number, field, error.code[:100], _CONTROL.sub("?", error.message))
+    records: list[Record]
+    refund_of: dict[int, tuple[int | None, int | None]]
 
 
 class _Importer:
     """One run over one file: what it loaded once, and the batch it is at."""
 
-    def __init__(
-        self, uow: UnitOfWork, actor: Actor, versions: list[RuleVersion], now: datetime
-    ) -> None:
+    def __init__(self, uow: UnitOfWork, actor: Actor, setup: Setup, now: datetime) -> None:
         self.uow = uow
         self.actor = actor
         self.org_id = actor.org_id
-        self.currency: Currency = actor.organization.currency
-        self.versions = versions
+        self.code = actor.organization.currency.code
         self.now = now
-        self.members = uow.transaction_imports.member_ids(self.org_id)
-        self.aliases = uow.transaction_imports.aliases(self.org_id)
-        self.stamp = uow.transaction_imports.stamp
-        self.plain = PlainRows(currency=self.currency, members=self.members, aliases=self.aliases)
+        self.stamp = setup.stamp
 
-    def check(self, raws: list[RawRow]) -> _Checked:
-        """Read, check and split one batch, and make what its rows need that does not depend
-        on their numbers; nothing here touches the database."""
-        errors: dict[int, RowError] = {}
-        prepared: list[Prepared] = []
-        take = self.plain.take
-        for raw in raws:
-            plain = take(raw)
-            if plain is not None:
-                prepared.append(plain)
-                continue
-            try:
-                prepared.append(
-                    prepare(raw, currency=self.currency, members=self.members, aliases=self.aliases)
-                )
-            except DomainError as error:
-                errors[raw.number] = _error(raw.number, error)
-        splits = self._split(prepared, errors)
-        ready = {
-            p.number: self._ready(p, p.tx.kind, splits[p.number][2], refund=False)
-            for p in prepared
-            if p.number in splits
-        }
-        return _Checked(raws[-1].number, len(raws), prepared, splits, errors, ready)
-
-    def batch(self, checked: _Checked, import_id: int, *, after: int) -> tuple[int, list[RowError]]:
+    def batch(self, checked: Checked, import_id: int, *, after: int) -> tuple[int, list[RowError]]:
         """Write one checked batch, the rows after row ``after``; (rows posted, row errors)."""
-        prepared, splits, errors = checked.prepared, checked.splits, checked.errors
+        errors = checked.errors
         repo = self.uow.transaction_imports
         head_seq, head_hash = repo.lock_head(self.org_id)
         # Under the lock: another run of the same file that moved on since means two runs
@@ -227,145 +144,104 @@ class _Importer:
                 f"import #{import_id} is being run by another process; wait for it to end",
                 field="file",
             )
-        taken = repo.taken_references(self.org_id, [p.tx.reference for p in prepared])
-        postings = self._decide(prepared, splits, checked.ready, taken, errors)
-        ids = list(repo.reserve(self.org_id, "transaction", len(postings)))
+        taken = repo.taken_references(self.org_id, [r.reference for r in checked.records])
+        decided = self._decide(checked.records, taken, errors)
+        records = decided.records
+        ids = list(repo.reserve(self.org_id, "transaction", len(records)))
         causes = [f"transaction:{tx_id}" for tx_id in ids]
-        hashes = chain(head_hash, head_seq + 1, causes, [p.ready.tail for p in postings])
-        batch = self._rows(postings, ids, causes, hashes, head_seq, head_hash, import_id)
+        hashes = chain(head_hash, head_seq + 1, causes, [r.tail for r in records])
+        batch = self._rows(decided, ids, causes, hashes, head_seq, head_hash, import_id)
+        refused = sorted(errors.values(), key=lambda e: e.row)
         batch.errors.extend(
-            (self.org_id, import_id, e.row, e.field, e.code, e.message)
-            for e in sorted(errors.values(), key=lambda e: e.row)
+            (self.org_id, import_id, e.row, e.field, e.code, e.message) for e in refused
         )
-        last = (head_seq + len(postings), hashes[-1] if hashes else head_hash)
+        last = (head_seq + len(records), hashes[-1] if hashes else head_hash)
         repo.write(self.org_id, batch, head=last)
-        return len(postings), sorted(errors.values(), key=lambda e: e.row)
-
-    def _split(self, prepared: list[Prepared], errors: dict[int, RowError]) -> Splits:
-        """Row number → (rule version, commission, lines), the rows of each version split
-        together; a row no version covers, or the rules refuse, goes to ``errors``."""
-        by_version: dict[int, list[Prepared]] = {}
-        chosen: dict[int, RuleVersion] = {}
-        for p in prepared:
-            if p.tx.refund_of is not None:
-                continue
-            try:
-                version = in_force(self.versions, p.day)
-            except DomainError as error:
-                errors[p.number] = _error(p.number, error)
-                continue
-            chosen[version.version] = version
-            by_version.setdefault(version.version, []).append(p)
-        result: Splits = {}
-        for number, rows in by_version.items():
-            split = split_batch(
-                chosen[number].rules,
-                amounts=np.fromiter((p.tx.amount for p in rows), dtype=np.int64, count=len(rows)),
-                statuses=[p.tx.status for p in rows],
-                payees=[chart.member_account(p.payee_id) for p in rows],
-                parties=[
-                    {role: chart.member_account(m) for role, m in p.parties.items()} for p in rows
-                ],
-            )
-            commissions: list[int] = split.commissions.tolist()
-            for i, p in enumerate(rows):
-                failure = split.errors.get(i)
-                if failure is not None:
-                    errors[p.number] = _error(p.number, failure)
-                else:
-                    result[p.number] = (number, commissions[i], split.lines[i])
-        return result
+        return len(records), refused
 
     def _decide(
-        self,
-        prepared: list[Prepared],
-        splits: Splits,
-        ready: dict[int, _Ready],
-        taken: set[str],
-        errors: dict[int, RowError],
-    ) -> list[_Posting]:
+        self, records: list[Record], taken: set[str], errors: dict[int, RowError]
+    ) -> _Decided:
         """The rows that post, in file order: duplicates and bad refunds refused."""
-        postings: list[_Posting] = []
+        decided = _Decided([], {})
+        posting = decided.records
+        placed: dict[str, int] = {}  # this batch's sales a refund may take back from
         originals: dict[str, _Original] = {}
         used: set[str] = set(taken)
         refunds: set[str] = set()  # references of this batch's refunds
-        for p in prepared:
-            if p.number in errors:
-                continue
-            reference = p.tx.reference
+        for record in records:
+            reference = record.reference
             if reference in used:
-                errors[p.number] = RowError(
-                    p.number,
+                errors[record.number] = RowError(
+                    record.number,
                     "reference",
                     "transaction.duplicate_reference",
                     f"a transaction with reference '{reference[:80]}' is already recorded",
                 )
                 continue
-            if p.tx.refund_of is not None:
+            if record.refund_of is not None:
                 try:
-                    posting = self._refund(p, originals, refunds)
+                    original = self._original(record.refund_of, posting, placed, originals, refunds)
+                    refund = self._refund(record, original)
                 except DomainError as error:
-                    errors[p.number] = _error(p.number, error)
+                    errors[record.number] = error_row(record.number, error)
                     continue
+                decided.refund_of[len(posting)] = (original.id, original.index)
                 refunds.add(reference)
+                posting.append(refund)
             else:
-                version, commission, lines = splits[p.number]
-                posting = _Posting(
-                    row=p,
-                    kind=p.tx.kind,
-                    status=p.tx.status,
-                    payee_id=p.payee_id,
-                    payer=p.tx.payer,
-                    parties=parties_text(p.parties),
-                    version=version,
-                    commission=commission,
-                    lines=lines,
-                    ready=ready[p.number],
-                )
-                originals[reference] = _Original(
-                    id=None,
-                    index=len(postings),
-                    occurred_at=p.tx.occurred_at,
-                    status=posting.status,
-                    payee_id=posting.payee_id,
-                    payer=posting.payer,
-                    parties=posting.parties,
-                    version=version,
-                    lines=lines,
-                    refunded=[],
-                )
+                placed[reference] = len(posting)
+                posting.append(record)
             used.add(reference)
-            postings.append(posting)
-        return postings
+        return decided
 
-    def _refund(self, p: Prepared, originals: dict[str, _Original], refunds: set[str]) -> _Posting:
-        """A refund row: what its original's lines still hold, taken back in proportion."""
-        of = p.tx.refund_of
-        assert of is not None
+    def _original(
+        self,
+        of: str,
+        posting: list[Record],
+        placed: dict[str, int],
+        originals: dict[str, _Original],
+        refunds: set[str],
+    ) -> _Original:
+        """The transaction a refund row names, with what earlier refunds already took."""
         if of in refunds:
             raise InvalidInput(
                 "refund.of_refund",
                 f"'{of[:80]}' is itself a refund; refund the original transaction",
                 field="refund_of",
             )
-        original = originals.get(of) or self._posted_original(of)
+        original = originals.get(of)
+        if original is None and of in placed:
+            original = _in_batch(posting[placed[of]], placed[of])
+        elif original is None:
+            original = self._posted_original(of)
         if original is None:
             raise NotFound("transaction.not_found", f"no transaction '{of[:80]}'", "refund_of")
-        if p.tx.occurred_at < original.occurred_at:
+        originals[of] = original
+        return original
+
+    def _refund(self, record: Record, original: _Original) -> Record:
+        """A refund row: what its original's lines still hold, taken back in proportion."""
+        if datetime.fromisoformat(record.occurred_utc) < original.occurred_at:
             raise InvalidInput(
                 "refund.before_original",
                 "a refund cannot happen before the transaction it refunds "
                 f"({original.occurred_at.isoformat()})",
                 field="occurred_at",
             )
-        posted = [x if isinstance(x, Line) else Line(*x) for x in original.lines]
-        taken = refund_lines(posted, original.refunded, p.tx.amount)
+        taken = refund_lines(original.lines, original.refunded, record.amount)
         original.refunded.extend(taken)
-        lines: list[tuple[Part, str, int]] = [(x.part, x.account, x.amount) for x in taken]
-        originals[of] = original
         kind = "refund"
-        return _Posting(
-            row=p,
+        parts = entry_parts(
+            reference=record.reference,
+            kind=kind,
+            occurred_utc=record.occurred_utc,
+            amount=record.amount,
+            lines=[(x.part, x.account, x.amount) for x in taken],
+            currency=self.code,
+            refund=True,
+        )
+        return record._replace(
             kind=kind,
             status=original.status,
             payee_id=original.payee_id,
@@ -373,10 +249,12 @@ class _Importer:
             parties=original.parties,
             version=original.version,
             commission=sum(x.amount for x in taken if x.part == "commission"),
-            lines=lines,
-            ready=self._ready(p, kind, lines, refund=True),
-            refund_of=original.id,
-            refund_of_index=original.index,
+            commission_line=parts.commission_line,
+            amount_line=parts.amount_line,
+            memo=parts.memo,
+            tail=parts.tail,
+            accounts=parts.accounts,
+            amounts=parts.amounts,
         )
 
     def _posted_original(self, reference: str) -> _Original | None:
@@ -408,33 +286,9 @@ class _Importer:
             refunded=refunded,
         )
 
-    def _ready(
-        self, p: Prepared, kind: str, lines: list[tuple[Part, str, int]], *, refund: bool
-    ) -> _Ready:
-        code = self.currency.code
-        tx = p.tx
-        # A transaction credits its lines and debits the cash; a refund the other way.
-        if refund:
-            postings = [(chart.BANK, -tx.amount, code)]
-            postings += [(account, amount, code) for _, account, amount in lines]
-        else:
-            postings = [(chart.BANK, tx.amount, code)]
-            postings += [(account, -amount, code) for _, account, amount in lines]
-        memo = f"{kind} {tx.reference}"
-        utc_time = tx.occurred_at.astimezone(UTC).isoformat()
-        commission_line, amount_line = part_starts(part for part, _, _ in lines)
-        return _Ready(
-            memo,
-            postings,
-            self.stamp(tx.occurred_at),
-            hash_tail(memo, utc_time, postings),
-            commission_line,
-            amount_line,
-        )
-
     def _rows(
         self,
-        postings: list[_Posting],
+        decided: _Decided,
         ids: list[int],
         causes: list[str],
         hashes: list[str],
@@ -442,50 +296,59 @@ class _Importer:
         head_hash: str,
         import_id: int,
     ) -> Batch:
-        org, code = self.org_id, self.currency.code
+        org, code = self.org_id, self.code
         now = self.stamp(self.now)
         batch = Batch(entries=[], postings=[], transactions=[], errors=[])
         entries, lines, transactions = batch.entries, batch.postings, batch.transactions
+        links = decided.refund_of
         prev = head_hash
         seq = head_seq
-        for p, tx_id, cause, digest in zip(postings, ids, causes, hashes, strict=True):
+        for index, (r, tx_id, cause, digest) in enumerate(
+            zip(decided.records, ids, causes, hashes, strict=True)
+        ):
             seq += 1
-            ready = p.ready
-            occurred = ready.occurred
-            entries.append((org, seq, occurred, now, cause, ready.memo, None, prev, digest))
+            occurred = r.occurred
+            entries.append((org, seq, occurred, now, cause, r.memo, None, prev, digest))
             lines.extend(
-                (org, seq, line, account, currency, amount)
-                for line, (account, amount, currency) in enumerate(ready.postings, start=1)
-            )
-            refund_of = p.refund_of if p.refund_of_index is None else ids[p.refund_of_index]
-            tx = p.row.tx
-            transactions.append(
-                (
-                    org,
-                    tx_id,
-                    tx.reference,
-                    p.kind,
-                    occurred,
-                    now,
-                    tx.amount,
-                    code,
-                    p.status,
-                    p.payee_id,
-                    p.payer,
-                    p.parties,
-                    p.version,
-                    p.commission,
-                    seq,
-                    ready.commission_line,
-                    ready.amount_line,
-                    refund_of,
-                    None,
-                    None,
-                    import_id,
+                (org, seq, line, account, code, amount)
+                for line, (account, amount) in enumerate(
+                    zip(r.accounts, r.amounts, strict=True), start=1
                 )
             )
+            refund_of = None
+            if index in links:
+                known, place = links[index]
+                refund_of = known if place is None else ids[place]
+            transactions.append(
+                (
+                    org, tx_id, r.reference, r.kind, occurred, now, r.amount, code, r.status,
+                    r.payee_id, r.payer, r.parties, r.version, r.commission, seq,
+                    r.commission_line, r.amount_line, refund_of, None, None, import_id,
+                )
+            )  # fmt: skip
             prev = digest
         return batch
+
+
+def _in_batch(record: Record, index: int) -> _Original:
+    """A sale of this batch as the original of a later refund row in it."""
+    return _Original(
+        id=None,
+        index=index,
+        occurred_at=datetime.fromisoformat(record.occurred_utc),
+        status=record.status,
+        payee_id=record.payee_id,
+        payer=record.payer,
+        parties=record.parties,
+        version=record.version,
+        lines=entry_lines(
+            list(zip(record.accounts, record.amounts, strict=True)),
+            record.commission_line,
+            record.amount_line,
+            refund=False,
+        ),
+        refunded=[],
+    )
 
 
 @contextmanager
@@ -502,18 +365,11 @@ def _without_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def _checked_batches(
-    rows: Iterator[RawRow], size: int, importer: _Importer, counter: CountingReader
-) -> Iterator[_Checked]:
-    """The file's batches, each read, checked and split before it is written.
-
-    Checking the next batch in a worker thread while this one is written was measured
-    (docs/value-flows.md, "Performance"): no gain on two cores, the interpreter's lock being
-    taken back and forth with SQLite's and psycopg's row binding, so it is done in turn."""
-    while chunk := list(islice(rows, size)):
-        checked = importer.check(chunk)
-        checked.offset = counter.count
-        yield checked
+def _size(stream: BinaryIO) -> int:
+    stream.seek(0, io.SEEK_END)
+    size = stream.tell()
+    stream.seek(0)
+    return size
 
 
 def _refuse_done(found: ImportRow) -> None:
@@ -539,8 +395,13 @@ def import_transactions(
     progress: Progress | None = None,
     on_start: Callable[[ImportReport], None] | None = None,
     on_errors: Callable[[list[RowError]], None] | None = None,
+    check_in_process: bool | None = None,
 ) -> ImportReport:
     """Import the rows of ``stream``: each batch of ``batch`` rows commits on its own.
+
+    Each batch is checked while the one before is written, in a second process, when
+    ``check_in_process`` says so or, left ``None``, when the file holds at least
+    ``PROCESS_FROM_BYTES``; either way the same rows are written.
 
     ``on_start`` is told, before the first batch, which import runs and where it starts
     (``resumed_at`` > 0 when it resumes); ``progress`` and ``on_errors`` (the batch's
@@ -559,8 +420,8 @@ def import_transactions(
         if found is not None and found.status == "done":
             _refuse_done(found)
         start = found.position if found is not None else 0
-        counter = CountingReader(stream)
-        rows = read_rows(io.BufferedReader(counter), format=fmt, skip=start)
+        read_rows(io.BufferedReader(CountingReader(stream)), format=fmt)  # checks the header
+        stream.seek(0)
         current = found or u.transaction_imports.start(
             actor.org_id, file_name=name, sha256=digest, format=fmt, by=actor.member.id, now=now
         )
@@ -568,29 +429,43 @@ def import_transactions(
             u.commit()
         if on_start is not None:
             on_start(_report(current, dry_run=dry_run, resumed_at=start))
-        importer = _Importer(u, actor, stored_versions(u, actor), now)
+        setup = Setup(
+            currency=actor.organization.currency,
+            members=u.transaction_imports.member_ids(actor.org_id),
+            aliases=u.transaction_imports.aliases(actor.org_id),
+            versions=stored_versions(u, actor),
+            stamp=u.transaction_imports.stamp,
+        )
+        importer = _Importer(u, actor, setup, now)
         position, posted, failed = current.position, current.posted, current.failed
         read = 0
-        for checked in _checked_batches(rows, batch, importer, counter):
-            done, errors = importer.batch(checked, current.id, after=position)
-            read += checked.read
-            position = checked.last
-            posted += done
-            failed += len(errors)
-            u.transaction_imports.advance(
-                actor.org_id,
-                current.id,
-                position=position,
-                posted=posted,
-                failed=failed,
-                finished_at=None,
+        if check_in_process is None:
+            check_in_process = _size(stream) >= PROCESS_FROM_BYTES
+        with closing(
+            checked_batches(
+                stream, setup, format=fmt, skip=start, size=batch, in_process=check_in_process
             )
-            if not dry_run:
-                u.commit()
-            if on_errors is not None and errors:
-                on_errors(errors)
-            if progress is not None:
-                progress(position, checked.offset)
+        ) as batches:
+            for checked in batches:
+                done, errors = importer.batch(checked, current.id, after=position)
+                read += checked.read
+                position = checked.last
+                posted += done
+                failed += len(errors)
+                u.transaction_imports.advance(
+                    actor.org_id,
+                    current.id,
+                    position=position,
+                    posted=posted,
+                    failed=failed,
+                    finished_at=None,
+                )
+                if not dry_run:
+                    u.commit()
+                if on_errors is not None and errors:
+                    on_errors(errors)
+                if progress is not None:
+                    progress(position, checked.offset)
         u.transaction_imports.advance(
             actor.org_id,
             current.id,

@@ -24,6 +24,7 @@ from partage.core.splits.refunds import remaining
 from partage.core.splits.rules import parse_rules
 from partage.core.splits.versions import RuleVersion, in_force
 from partage.services.context import Actor, UnitOfWork
+from partage.services.transaction_import_check import entry_lines
 from partage.storage.transactions_repo import RuleVersionRow, TransactionRow
 
 MAX_LIMIT = 1000
@@ -128,18 +129,9 @@ def transaction_view(row: TransactionRow) -> TransactionView:
 def posted_lines(uow: UnitOfWork, org_id: int, row: TransactionRow) -> list[Line]:
     """The lines of a transaction's (or a refund's) entry, positive, each with its part."""
     postings = uow.transactions.entry_lines(org_id, row.entry_seq)
-    sign = 1 if row.refund_of is not None else -1
-    lines = []
-    for number, (account, amount) in enumerate(postings[1:], start=2):
-        part: Part = (
-            "net"
-            if number < row.commission_line
-            else "commission"
-            if number < row.amount_line
-            else "amount"
-        )
-        lines.append(Line(part, account, sign * amount))
-    return lines
+    return entry_lines(
+        postings, row.commission_line, row.amount_line, refund=row.refund_of is not None
+    )
 
 
 def rule_versions(uow: UnitOfWork, *, actor: Actor) -> list[RuleVersionView]:

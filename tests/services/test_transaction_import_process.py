@@ -1,0 +1,143 @@
+"""A large file is checked in a second process while the importer writes: the process is
+started for large files only, the file's own errors come back as the same errors, it is
+stopped whenever the import stops, and an interrupted import resumes where it stopped —
+checked inline or in the second process."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+from typing import Any
+
+import pytest
+
+from partage.core.errors import InvalidInput
+from partage.services import transaction_import, transaction_import_process
+from partage.services.transaction_import import ImportReport, import_report, import_transactions
+from tests.conftest import Community
+from tests.services.test_transaction_import import (
+    as_csv,
+    balances,
+    check_worked_example,
+    counts,
+    six_rows,
+    with_market_rules,
+)
+
+
+@pytest.fixture
+def market(community: Community) -> Community:
+    return with_market_rules(community)
+
+
+@pytest.fixture
+def started(monkeypatch: pytest.MonkeyPatch) -> list[subprocess.Popen[bytes]]:
+    """The checking processes the import started, started by the real ``Popen``."""
+    processes: list[subprocess.Popen[bytes]] = []
+    real = subprocess.Popen
+
+    def spy(*args: Any, **kw: Any) -> subprocess.Popen[bytes]:
+        process = real(*args, **kw)
+        processes.append(process)
+        return process
+
+    monkeypatch.setattr(transaction_import_process.subprocess, "Popen", spy)
+    return processes
+
+
+def ended(processes: list[subprocess.Popen[bytes]]) -> bool:
+    return all(p.poll() is not None for p in processes)
+
+
+def run(c: Community, data: bytes, **kw: Any) -> ImportReport:
+    return import_transactions(
+        c.uow, actor=c.admin, stream=io.BytesIO(data), file_name="market.csv", now=c.clock(), **kw
+    )
+
+
+def sales(c: Community, n: int, *, start: int = 1) -> bytes:
+    payee = f"member:{c.bruno.member.id}"
+    lines = [
+        f"S-{i},2026-03-02T10:00:00Z,1.00,EUR,producer,{payee},,," for i in range(start, start + n)
+    ]
+    return as_csv([]) + ("\n".join(lines) + "\n").encode()
+
+
+def test_a_file_over_the_threshold_is_checked_in_a_second_process(
+    market: Community, monkeypatch: pytest.MonkeyPatch, started: list[subprocess.Popen[bytes]]
+) -> None:
+    data = sales(market, 5)
+    monkeypatch.setattr(transaction_import, "PROCESS_FROM_BYTES", len(data))
+    report = run(market, data, batch=2)
+    assert (report.posted, report.failed) == (5, 0)
+    assert len(started) == 1
+    assert started[0].args[1:] == ["-c", transaction_import_process.CHECKER]
+    assert ended(started)
+
+
+def test_a_smaller_file_is_checked_inline(
+    market: Community, monkeypatch: pytest.MonkeyPatch, started: list[subprocess.Popen[bytes]]
+) -> None:
+    data = sales(market, 5)
+    monkeypatch.setattr(transaction_import, "PROCESS_FROM_BYTES", len(data) + 1)
+    report = run(market, data, batch=2)
+    assert (report.posted, report.failed) == (5, 0)
+    assert started == []
+
+
+@pytest.mark.parametrize("in_process", [False, True])
+def test_the_worked_example_checked_either_way(market: Community, in_process: bool) -> None:
+    before = balances(market)
+    report = run(market, as_csv(six_rows(market)), batch=2, check_in_process=in_process)
+    check_worked_example(market, report, before)
+
+
+@pytest.mark.parametrize("in_process", [False, True])
+def test_a_broken_line_stops_the_import_after_the_batches_before_it(
+    market: Community, in_process: bool, started: list[subprocess.Popen[bytes]]
+) -> None:
+    # A cell over the CSV reader's limit (128 KiB) cannot be read: the file is broken there.
+    data = sales(market, 4) + b'S-5,2026-03-02,"' + b"x" * 200_000 + b'",EUR,producer,,,,\n'
+    before = counts(market)
+    with pytest.raises(InvalidInput) as caught:
+        run(market, data, batch=2, check_in_process=in_process)
+    assert caught.value.code == "import.unreadable"
+    assert "broken CSV after row 4" in caught.value.message
+    assert caught.value.field == "file"
+    transactions, entries, _, imports, errors = counts(market)
+    assert (transactions, entries, imports, errors) == (
+        before[0] + 4,
+        before[1] + 4,
+        before[3] + 1,
+        before[4],
+    )
+    assert (len(started), ended(started)) == (int(in_process), True)
+
+
+@pytest.mark.parametrize("in_process", [False, True])
+def test_an_interrupted_import_resumes_after_its_last_batch(
+    market: Community, in_process: bool, started: list[subprocess.Popen[bytes]]
+) -> None:
+    class Killed(Exception):
+        pass
+
+    def kill_after_two_batches(position: int, _offset: int) -> None:
+        if position >= 4:
+            raise Killed
+
+    before = balances(market)
+    data = as_csv(six_rows(market))
+    with pytest.raises(Killed):
+        run(market, data, batch=2, check_in_process=in_process, progress=kill_after_two_batches)
+    assert (len(started), ended(started)) == (int(in_process), True)
+    with market.uow(readonly=True) as u:
+        imports = u.transaction_imports.conn.exec_driver_sql(
+            "SELECT id, position, status FROM transaction_imports"
+        ).all()
+    assert [(p, s) for _, p, s in imports] == [(4, "running")]
+    again = run(market, data, batch=2, check_in_process=in_process)
+    assert (again.id, again.resumed_at, again.read) == (imports[0][0], 4, 2)
+    check_worked_example(market, again, before)
+    with market.uow(readonly=True) as u:
+        whole = import_report(u, actor=market.admin, import_id=again.id or 0)
+    assert (whole.rows, whole.posted, whole.failed) == (6, 4, 2)
