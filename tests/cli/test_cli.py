@@ -132,6 +132,13 @@ def test_a_round_from_the_command_line(cli, clock: FakeClock, tmp_path: Path) ->
     assert paid.exit_code == 0, paid.output
     check = _json(cli("ledger", "check", slug, "--json"))
     assert check == {"entries": 4, "ok": True, "problems": []}
+    whole = json.loads(cli("ledger", "journal", slug, "--json").stdout)
+    assert [e["seq"] for e in whole] == [1, 2, 3, 4]
+    page = json.loads(
+        cli("ledger", "journal", slug, "--after", "1", "--limit", "2", "--json").stdout
+    )
+    assert page == whole[1:3]
+    assert cli("ledger", "journal", slug, "--limit", "0").exit_code == 2
     csv_file = tmp_path / "c.csv"
     csv_file.write_text(
         "member,activity,date,hours,description\nBen,Animation,2026-03-01,2,atelier\nNobody,X,2026-03-01,1,\n"

@@ -54,13 +54,22 @@ def journal(
     ctx: typer.Context,
     slug: Slug,
     account: Annotated[str | None, typer.Option(help="Only entries touching this account.")] = None,
+    after: Annotated[
+        int, typer.Option(min=0, help="Only entries numbered after this one (paging).")
+    ] = 0,
+    limit: Annotated[
+        int | None, typer.Option(min=1, help="At most this many entries (paging).")
+    ] = None,
     as_json: Json = False,
 ) -> None:
-    """Every entry with its postings, cause and hash."""
+    """Every entry with its postings, cause and hash; a large journal page by page with
+    --after (the last number shown) and --limit."""
     c = cli_context(ctx)
     with reporting(as_json):
         with c.uow(readonly=True) as u:
-            found = ledger.journal(u, actor=c.actor(slug), account=account)
+            found = ledger.journal(
+                u, actor=c.actor(slug), account=account, after=after, limit=limit
+            )
 
         def human() -> None:
             for r in found:
