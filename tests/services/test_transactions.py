@@ -457,3 +457,16 @@ def test_any_refunds_that_add_up_to_a_sale_put_every_account_back(
         txs_refund(coop, reference, f"{reference}-rest", None)
     after = balances(coop)
     assert {k: v for k, v in after.items() if v != before.get(k, 0)} == {}
+
+
+def test_the_ledger_sends_a_transaction_s_entry_to_a_refund(coop: Community) -> None:
+    done = record(coop, sale(coop.bruno, "cmd-12", 2000)).transaction
+    before = counts(coop)
+    with pytest.raises(Conflict) as caught, coop.uow() as u:
+        ledger.reverse_entry(
+            u, actor=coop.admin, seq=done.entry_seq, reason="wrong", now=coop.clock()
+        )
+    assert caught.value.code == "ledger.reverse_elsewhere"
+    assert f"records transaction #{done.id}" in caught.value.message
+    assert "partage transactions refund" in caught.value.message
+    assert counts(coop) == before

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from partage.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from partage.core.ledger import RecordedEntry
+from partage.core.ledger import RecordedEntry, reversal
 from partage.core.units import Operation, OperationKind
 from partage.services import contributions, ledger, units
 from tests.conftest import Community
@@ -237,16 +237,34 @@ def test_refusals_of_a_reversal_write_nothing(community: Community) -> None:
     books_ok(c)
 
 
-def test_an_entry_already_reversed_in_the_books_is_not_reversed_twice(
+def test_the_ledger_sends_a_unit_operation_s_entry_to_units_reverse(
     community: Community,
 ) -> None:
     c = community
     define_credit(c)
     granted = grant(c, c.chloe.member.id, "10")
+    before = written(c)
+    caught = refused(c, ledger.reverse_entry, actor=c.admin, seq=granted.entry_seq, reason="x")
+    assert isinstance(caught, Conflict) and caught.code == "ledger.reverse_elsewhere"
+    assert f"unit operation #{granted.id}" in caught.message
+    assert f"partage units reverse {granted.id}" in caught.message
+    assert written(c) == before
+
+
+def test_an_entry_already_reversed_in_the_books_is_not_reversed_twice(
+    community: Community,
+) -> None:
+    # Books written before the ledger refused it: the entry reversed on its own.
+    c = community
+    define_credit(c)
+    granted = grant(c, c.chloe.member.id, "10")
     with c.uow() as u:
-        ledger.reverse_entry(
-            u, actor=c.admin, seq=granted.entry_seq, reason="wrong member", now=c.clock()
+        original = u.ledger.entry(c.admin.org_id, granted.entry_seq)
+        assert original is not None
+        u.ledger.append(
+            c.admin.org_id, reversal(original, occurred_at=c.clock(), memo="x"), now=c.clock()
         )
+        u.commit()
     before = written(c)
     with pytest.raises(Conflict) as caught, c.uow() as u:
         units.reverse(u, actor=c.admin, operation_id=granted.id, reason="x", now=c.clock())

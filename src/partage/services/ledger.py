@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from partage.core import chart
 from partage.core.claims import clean_text
-from partage.core.errors import InvalidInput, NotFound
+from partage.core.errors import Conflict, InvalidInput, NotFound
 from partage.core.ledger import (
     GENESIS_HASH,
     BookCheck,
@@ -122,10 +123,39 @@ def pay_member(
     return recorded
 
 
+# Entries whose operation is also kept in a table of its own: undoing them here would leave
+# that table saying the operation stands. Each has its own way back, which undoes both.
+_UNIT_OPERATION = re.compile(r"unit_operation:(\d+)$")
+_UNITS_EARNED = re.compile(r"contribution:\d+:units:")
+_TRANSACTION = re.compile(r"transaction:(\d+)$")
+
+
+def _refuse_kept_elsewhere(original: RecordedEntry) -> None:
+    cause, seq = original.entry.cause, original.seq
+    if found := _UNIT_OPERATION.match(cause):
+        what, way = f"unit operation #{found.group(1)}", f"partage units reverse {found[1]}"
+    elif _UNITS_EARNED.match(cause):
+        what, way = "units earned for a contribution", "partage units reverse"
+    elif found := _TRANSACTION.match(cause):
+        what, way = f"transaction #{found.group(1)}", "a refund: partage transactions refund"
+    else:
+        return
+    raise Conflict(
+        "ledger.reverse_elsewhere",
+        f"entry #{seq} records {what}: undo it with {way}, which keeps its own records and "
+        "the books in step",
+        field="seq",
+        params={"entry": seq},
+    )
+
+
 def reverse_entry(
     uow: UnitOfWork, *, actor: Actor, seq: int, reason: str, now: datetime
 ) -> RecordedEntry:
-    """Cancel an entry by posting its exact opposite; the original stays in the books."""
+    """Cancel an entry by posting its exact opposite; the original stays in the books.
+
+    Refused for the entries of unit operations and transactions (``ledger.reverse_elsewhere``):
+    ``units reverse`` and a refund undo those, and their own records with them."""
     require_admin(actor.role)
     why = clean_text(reason, field="reason", limit=500)
     # Under the ledger's lock, so that two reversals of one entry cannot both find it
@@ -134,6 +164,7 @@ def reverse_entry(
     original = uow.ledger.entry(actor.org_id, seq)
     if original is None:
         raise NotFound("ledger.entry_not_found", f"no entry #{seq}", field="seq")
+    _refuse_kept_elsewhere(original)
     if uow.ledger.reversal_of(actor.org_id, seq) is not None:
         raise InvalidInput("ledger.already_reversed", f"entry #{seq} is already reversed", "seq")
     recorded = uow.ledger.append(
