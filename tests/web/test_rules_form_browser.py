@@ -62,7 +62,11 @@ def test_a_treasurer_fills_the_rows_and_reads_the_version_to_come(
     page.fill('input[name="s-0-percent"]', "85")  # type: ignore[attr-defined]
     page.fill('input[name="s-3-percent"]', "3")  # type: ignore[attr-defined]
     page.select_option('select[name="s-3-of"]', "amount")  # type: ignore[attr-defined]
+    # A fund named by the choice alone needs no name: its box shows only for the others.
+    page.select_option('select[name="s-3-to"]', "reserve")  # type: ignore[attr-defined]
+    assert page.is_hidden('input[name="s-3-key"]')  # type: ignore[attr-defined]
     page.select_option('select[name="s-3-to"]', "party")  # type: ignore[attr-defined]
+    assert page.is_visible('input[name="s-3-key"]')  # type: ignore[attr-defined]
     page.fill('input[name="s-3-key"]', "referrer")  # type: ignore[attr-defined]
     page.fill('input[name="s-3-label"]', "Parrainage")  # type: ignore[attr-defined]
     page.fill('input[name="effective_from"]', "2026-04-01")  # type: ignore[attr-defined]
