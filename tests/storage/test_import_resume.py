@@ -11,10 +11,12 @@ import time
 from datetime import date
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from partage.services import ledger
 from partage.services import transactions as txs
+from partage.services.transaction_import_process import CHECKER
 from partage.storage import tables as t
 from tests.conftest import Community
 
@@ -51,7 +53,7 @@ def write_file(path: Path, c: Community) -> tuple[int, int]:
     return ROWS - refused, refused
 
 
-def start(db_url: str, path: Path) -> subprocess.Popen[str]:
+def start(db_url: str, path: Path, *, in_process: bool) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [
             sys.executable,
@@ -68,7 +70,34 @@ def start(db_url: str, path: Path) -> subprocess.Popen[str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        env={**os.environ, "KILL_IMPORT_IN_PROCESS": "1" if in_process else "0"},
     )
+
+
+def checkers(parent: int) -> list[int]:
+    """The processes ``parent`` started to check the import's rows (read from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes()
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        if ppid == parent and CHECKER.encode() in command:
+            found.append(int(entry.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Running: neither gone nor a zombie nobody reaped yet."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def position(c: Community) -> tuple[int, str] | None:
@@ -86,8 +115,9 @@ def count(c: Community, table: t.Table) -> int:
         )
 
 
+@pytest.mark.parametrize("in_process", [False, True], ids=["inline", "checker"])
 def test_an_import_killed_half_way_resumes_and_posts_each_row_once(
-    db_url: str, community: Community, tmp_path: Path
+    db_url: str, community: Community, tmp_path: Path, in_process: bool
 ) -> None:
     c = community
     with c.uow() as u:
@@ -98,17 +128,25 @@ def test_an_import_killed_half_way_resumes_and_posts_each_row_once(
     posted, refused = write_file(path, c)
     entries_before = count(c, t.ledger_entries)
 
-    process = start(db_url, path)
+    process = start(db_url, path, in_process=in_process)
     deadline = time.monotonic() + 120
     seen = None
+    running: list[int] = []
     while time.monotonic() < deadline and process.poll() is None:
         seen = position(c)
         if seen is not None and seen[0] > 0:
+            running = checkers(process.pid)
             os.kill(process.pid, signal.SIGKILL)
             break
         time.sleep(0.01)
     _, err = process.communicate(timeout=30)
     assert process.returncode == -signal.SIGKILL, err
+    assert len(running) == int(in_process)
+    # The checker, if one ran, ends by itself once its importer is gone.
+    deadline = time.monotonic() + 30
+    while any(alive(pid) for pid in running) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(alive(pid) for pid in running)
     killed_at = position(c)
     assert killed_at is not None
     at, status = killed_at
@@ -118,7 +156,7 @@ def test_an_import_killed_half_way_resumes_and_posts_each_row_once(
     assert count(c, t.transactions) + count(c, t.transaction_import_errors) == at
     assert count(c, t.ledger_entries) == entries_before + count(c, t.transactions)
 
-    again = start(db_url, path)
+    again = start(db_url, path, in_process=in_process)
     out, err = again.communicate(timeout=300)
     assert again.returncode == 0, err
     assert f"resuming import #1 at row {at:,}" in err
