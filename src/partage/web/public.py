@@ -15,7 +15,7 @@ from fastapi import APIRouter, Request, Response
 from partage.services import governance, ledger, rounds
 from partage.services.context import Actor, UnitOfWork
 from partage.services.public import public_reader
-from partage.web import governance as governance_pages
+from partage.web import governance_text as governance_pages
 from partage.web.gauge import round_gauge
 from partage.web.i18n import Formatter
 from partage.web.labels import RESOLUTION_TEXT, STATUS_TEXT, claim_row, redirect_label
