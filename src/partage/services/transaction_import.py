@@ -439,6 +439,17 @@ def import_transactions(
         importer = _Importer(u, actor, setup, now)
         position, posted, failed = current.position, current.posted, current.failed
         read = 0
+
+        def advance(finished_at: datetime | None) -> None:
+            u.transaction_imports.advance(
+                actor.org_id,
+                current.id,
+                position=position,
+                posted=posted,
+                failed=failed,
+                finished_at=finished_at,
+            )
+
         if check_in_process is None:
             check_in_process = _size(stream) >= PROCESS_FROM_BYTES
         with closing(
@@ -452,28 +463,14 @@ def import_transactions(
                 position = checked.last
                 posted += done
                 failed += len(errors)
-                u.transaction_imports.advance(
-                    actor.org_id,
-                    current.id,
-                    position=position,
-                    posted=posted,
-                    failed=failed,
-                    finished_at=None,
-                )
+                advance(finished_at=None)
                 if not dry_run:
                     u.commit()
                 if on_errors is not None and errors:
                     on_errors(errors)
                 if progress is not None:
                     progress(position, checked.offset)
-        u.transaction_imports.advance(
-            actor.org_id,
-            current.id,
-            position=position,
-            posted=posted,
-            failed=failed,
-            finished_at=now,
-        )
+        advance(finished_at=now)
         if not dry_run and read >= ANALYZE_AFTER:
             u.transaction_imports.refresh_statistics()
         final = u.transaction_imports.get(actor.org_id, current.id)
