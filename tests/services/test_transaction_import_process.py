@@ -1,7 +1,8 @@
 """A large file is checked in a second process while the importer writes: the process is
-started for large files only, the file's own errors come back as the same errors, it is
-stopped whenever the import stops, and an interrupted import resumes where it stopped —
-checked inline or in the second process."""
+started for large files only, the file's own errors come back as the same errors, a checker
+that dies stops the import rather than shortening it, the process is stopped whenever the
+import stops, and an interrupted import resumes where it stopped — checked inline or in the
+second process."""
 
 from __future__ import annotations
 
@@ -141,3 +142,27 @@ def test_an_interrupted_import_resumes_after_its_last_batch(
     with market.uow(readonly=True) as u:
         whole = import_report(u, actor=market.admin, import_id=again.id or 0)
     assert (whole.rows, whole.posted, whole.failed) == (6, 4, 2)
+
+
+def test_a_checker_that_dies_stops_the_import_which_then_resumes(
+    market: Community, started: list[subprocess.Popen[bytes]]
+) -> None:
+    # Batches of 500 rows outgrow a pipe's buffer: the checker is still at work after the
+    # first batch, when it is killed.
+    data = sales(market, 3_000)
+
+    def kill_the_checker(position: int, _offset: int) -> None:
+        if position == 500:
+            started[0].kill()
+            started[0].wait()
+
+    with pytest.raises(RuntimeError, match="checking process stopped unexpectedly"):
+        run(market, data, batch=500, check_in_process=True, progress=kill_the_checker)
+    with market.uow(readonly=True) as u:
+        stopped = u.transaction_imports.conn.exec_driver_sql(
+            "SELECT position, posted, status FROM transaction_imports"
+        ).one()
+    assert tuple(stopped) == (500, 500, "running")
+    again = run(market, data, batch=500, check_in_process=True)
+    assert (again.resumed_at, again.posted, again.failed, again.status) == (500, 3_000, 0, "done")
+    assert ended(started)

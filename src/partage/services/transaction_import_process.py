@@ -80,11 +80,16 @@ def checked_batches(
     before. The header has been checked by the caller (:func:`read_rows`). Close the
     generator when done with it (``contextlib.closing``): that stops the second process
     even while an error raised in between is still held."""
-    if not in_process:
+    if not in_process or not sys.executable:  # an embedded interpreter has no program
         yield from inline_batches(stream, setup, format=format, skip=skip, size=size)
         return
+    # The same modules as here, wherever this interpreter found them.
+    path = os.pathsep.join(entry for entry in sys.path if entry)
     checker = subprocess.Popen(  # noqa: S603 — this interpreter, this module's code
-        [sys.executable, "-c", CHECKER], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+        [sys.executable, "-c", CHECKER],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": path},
     )
     assert checker.stdin is not None and checker.stdout is not None
     feeder = threading.Thread(
