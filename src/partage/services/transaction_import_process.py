@@ -42,9 +42,10 @@ from partage.services.transaction_import_check import (
     inline_batches,
 )
 
-# Files at least this large are checked in a second process: below, starting it (half a
-# second, to import the interpreter's modules anew) costs more than it saves.
-PROCESS_FROM_BYTES = 4 * 1024 * 1024
+# Files at least this large (about 30,000 rows) are checked in a second process: starting
+# it takes 0.12-0.16 s (importing the modules anew), which a file of one or two batches
+# would not win back (docs/value-flows.md, "Performance").
+PROCESS_FROM_BYTES = 2 * 1024 * 1024
 CHECKER = "from partage.services.transaction_import_process import serve; serve()"
 _BLOCK = 1024 * 1024  # bytes of the file sent at a time
 
