@@ -164,6 +164,8 @@ class Setup:
 
 
 class Checker:
+    """Checks the batches of one import, with what :class:`Setup` read from the books."""
+
     def __init__(self, setup: Setup) -> None:
         self.setup = setup
         self.code = setup.currency.code
