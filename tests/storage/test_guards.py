@@ -113,8 +113,14 @@ def test_postgres_checks_every_entry_of_a_many_entry_statement(
         "INSERT INTO ledger_postings (organization_id, entry_seq, line, account, currency,"
         f" amount) VALUES {rows}"
     )
-    with pytest.raises(DBAPIError, match=r"entry 577 .* unbalanced"), engine.begin() as conn:
+    unbalanced = r"entry 577 .* unbalanced in EUR \(1\)"
+    with pytest.raises(DBAPIError, match=unbalanced), engine.begin() as conn:
         for seq in range(500, 600):
+            _forge_entry(conn, org, seq)
+        conn.execute(statement, {"o": org})
+    # An entry missing is said before an entry unbalanced, whatever their order.
+    with pytest.raises(DBAPIError, match=r"entry 599 .* does not exist"), engine.begin() as conn:
+        for seq in range(500, 599):
             _forge_entry(conn, org, seq)
         conn.execute(statement, {"o": org})
 
