@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import io
 import subprocess
+import threading
+from contextlib import closing
 from typing import Any
 
 import pytest
@@ -15,6 +17,9 @@ import pytest
 from partage.core.errors import InvalidInput
 from partage.services import transaction_import, transaction_import_process
 from partage.services.transaction_import import ImportReport, import_report, import_transactions
+from partage.services.transaction_import_check import Setup
+from partage.services.transaction_views import stored_versions
+from partage.storage.transactions_bulk import sqlite_stamp
 from tests.conftest import Community
 from tests.services.test_transaction_import import (
     as_csv,
@@ -166,3 +171,45 @@ def test_a_checker_that_dies_stops_the_import_which_then_resumes(
     again = run(market, data, batch=500, check_in_process=True)
     assert (again.resumed_at, again.posted, again.failed, again.status) == (500, 3_000, 0, "done")
     assert ended(started)
+
+
+class _Unreadable(io.BytesIO):
+    """A file whose reading fails after its first block (a disk error, a lost mount)."""
+
+    def read(self, size: int | None = -1, /) -> bytes:
+        if self.tell() > 0:
+            raise OSError(5, "Input/output error")
+        return super().read(size)
+
+
+def test_a_file_that_cannot_be_read_stops_the_import_with_the_reading_error(
+    market: Community, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with market.uow(readonly=True) as u:
+        setup = Setup(
+            currency=market.admin.organization.currency,
+            members=u.transaction_imports.member_ids(market.admin.org_id),
+            aliases={},
+            versions=stored_versions(u, market.admin),
+            stamp=sqlite_stamp,
+        )
+    monkeypatch.setattr(transaction_import_process, "_BLOCK", 1024)
+    stream = _Unreadable(sales(market, 200))
+    outcome: list[object] = []
+
+    def check_all() -> None:
+        try:
+            batches = transaction_import_process.checked_batches(
+                stream, setup, format="csv", skip=0, size=50, in_process=True
+            )
+            with closing(batches):
+                outcome.extend(batches)
+        except OSError as error:
+            outcome.append(error)
+
+    # In a thread of its own, so that a hang fails this test instead of the whole run.
+    worker = threading.Thread(target=check_all, daemon=True)
+    worker.start()
+    worker.join(timeout=60)
+    assert not worker.is_alive(), "the import hung on a file it could not read"
+    assert isinstance(outcome[-1], OSError) and outcome[-1].errno == 5

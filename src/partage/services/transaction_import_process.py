@@ -8,11 +8,12 @@ Guarantees:
   never runs the caller's script again, as ``multiprocessing``'s spawn would, and it is
   never a fork of a process that may hold threads and database connections;
 * an error the file itself causes (a broken CSV line) is raised by the importer as the
-  same :class:`DomainError`, after the batches before it; a crash of the second process is
-  an error, never a silently shorter import;
+  same :class:`DomainError`, after the batches before it; a file that cannot be read raises
+  the reading error, as inline; a crash of the second process is an error, never a
+  silently shorter import;
 * the second process is stopped whenever the import stops — done, refused, or stopped by
-  its caller — once the generator is closed; it also ends by itself when the importer's
-  end of its pipes goes away.
+  its caller, Ctrl-C included — once the generator is closed; it also ends by itself when
+  the importer's end of its pipes goes away.
 
 Messages cross the pipes as a length (8 bytes) and a payload. The importer sends the setup
 (pickled: it holds core objects) then the file in blocks; the second process answers with
@@ -26,6 +27,7 @@ import io
 import marshal
 import os
 import pickle
+import signal
 import subprocess
 import sys
 import threading
@@ -93,24 +95,30 @@ def checked_batches(
         env={**os.environ, "PYTHONPATH": path},
     )
     assert checker.stdin is not None and checker.stdout is not None
-    feeder = threading.Thread(
-        target=_feed,
-        args=(checker.stdin, pickle.dumps((setup, format, skip, size)), stream),
-        name="partage-import-feed",
-        daemon=True,
-    )
-    feeder.start()
+    unread: list[BaseException] = []  # why the file itself could not be read, if it could not
+    feeder: threading.Thread | None = None
     try:
+        feeder = threading.Thread(
+            target=_feed,
+            args=(checker.stdin, pickle.dumps((setup, format, skip, size)), stream, unread),
+            name="partage-import-feed",
+            daemon=True,
+        )
+        feeder.start()
         while True:
             try:
                 # Bytes our own child process wrote, never outside input.
                 message = marshal.loads(_receive(checker.stdout))  # noqa: S302
             except EOFError:
+                if unread:  # the feeder ended the file early: the reading error is the news
+                    raise unread[0] from None
                 raise RuntimeError("the import's checking process stopped unexpectedly") from None
             if message[0] == "done":
                 return
             if message[0] == "error":
                 raise _domain_error(message[1:])
+            if message[0] == "crash":
+                raise RuntimeError(f"the import's checking process failed: {message[1]}")
             _, last, read, offset, records, errors = message
             yield Checked(
                 last,
@@ -125,20 +133,38 @@ def checked_batches(
         checker.wait()
         # The feeder's next write fails once the process is gone; only then is the pipe
         # closed, never under a write.
-        feeder.join()
-        checker.stdin.close()
+        if feeder is not None:
+            feeder.join()
+        _close(checker.stdin)
         checker.stdout.close()
 
 
-def _feed(to: IO[bytes], start: bytes, stream: BinaryIO) -> None:
+def _feed(to: IO[bytes], start: bytes, stream: BinaryIO, unread: list[BaseException]) -> None:
     """Send the setup, then the file, then an empty block; stop early when the second
-    process is gone."""
+    process is gone. If the file cannot be read, keep why and close the pipe: the second
+    process sees the file end, stops, and the importer raises the reading error."""
     try:
         _send(to, start)
-        while block := stream.read(_BLOCK):
+        while True:
+            try:
+                block = stream.read(_BLOCK)
+            except BaseException as error:  # raised again in the importer's thread
+                unread.append(error)
+                return
+            if not block:
+                break
             _send(to, block)
         _send(to, b"")
-    except OSError:
+    except OSError:  # the second process is gone: the importer says why
+        return
+    finally:
+        _close(to)
+
+
+def _close(pipe: IO[bytes]) -> None:
+    try:
+        pipe.close()
+    except OSError:  # what was left to flush had nobody to read it
         return
 
 
@@ -167,6 +193,8 @@ class _Received(io.RawIOBase):
 def serve() -> None:
     """The second process: read the setup and the file from stdin, write each checked batch
     to stdout as plain tuples."""
+    # Ctrl-C reaches the whole process group: the importer stops this process itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     # The messages own the real stdout; anything printed by accident goes to stderr.
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
@@ -191,6 +219,11 @@ def serve() -> None:
         _send(out, marshal.dumps(("error", *failure)))
     except (BrokenPipeError, EOFError):  # the import stopped: nothing to report to
         return
+    except Exception as error:
+        # A fault of partage's own: the importer says what it was; the traceback goes to
+        # stderr for whoever investigates.
+        _send(out, marshal.dumps(("crash", f"{type(error).__name__}: {error}")))
+        raise
 
 
 def _domain_error(failure: tuple[Any, ...]) -> DomainError:
