@@ -213,3 +213,12 @@ def test_a_file_that_cannot_be_read_stops_the_import_with_the_reading_error(
     worker.join(timeout=60)
     assert not worker.is_alive(), "the import hung on a file it could not read"
     assert isinstance(outcome[-1], OSError) and outcome[-1].errno == 5
+
+
+def test_an_embedded_interpreter_checks_inline(
+    market: Community, monkeypatch: pytest.MonkeyPatch, started: list[subprocess.Popen[bytes]]
+) -> None:
+    # Under uWSGI the interpreter's "executable" is the host's program, not Python.
+    monkeypatch.setattr(transaction_import_process.sys, "executable", "/usr/bin/uwsgi")
+    report = run(market, sales(market, 5), batch=2, check_in_process=True)
+    assert (report.posted, report.failed, started) == (5, 0, [])

@@ -83,7 +83,7 @@ def checked_batches(
     before. The header has been checked by the caller (:func:`read_rows`). Close the
     generator when done with it (``contextlib.closing``): that stops the second process
     even while an error raised in between is still held."""
-    if not in_process or not sys.executable:  # an embedded interpreter has no program
+    if not in_process or not _python_program():
         yield from inline_batches(stream, setup, format=format, skip=skip, size=size)
         return
     # The same modules as here, wherever this interpreter found them.
@@ -137,6 +137,12 @@ def checked_batches(
             feeder.join()
         _close(checker.stdin)
         checker.stdout.close()
+
+
+def _python_program() -> bool:
+    """Whether this interpreter can be started again as a program: an embedded one (under
+    uWSGI, mod_wsgi) has none, or names its host's, and checks inline."""
+    return os.path.basename(sys.executable).lower().startswith("python")
 
 
 def _feed(to: IO[bytes], start: bytes, stream: BinaryIO, unread: list[BaseException]) -> None:
