@@ -20,8 +20,8 @@ def test_a_small_journal_is_checked_whole(community: Community) -> None:
     c = community
     deposits(c, 4)
     with c.uow(readonly=True) as u:
-        check = ledger.page_check(u, actor=c.bruno)
-        newest, size = ledger.latest(u, actor=c.bruno, count=3)
+        page = ledger.journal_page(u, actor=c.bruno, shown=3)
+    check, newest, size = page.check, page.newest, page.size
     assert check.ok and not check.partial and check.entries == size
     assert [e.seq for e in newest] == list(range(size - 2, size + 1))
     assert [e.entry.memo for e in newest][-1] == "gift 3"
@@ -34,11 +34,13 @@ def test_a_long_journal_is_checked_from_its_latest_entries(
     deposits(c, 6)
     monkeypatch.setattr(ledger, "FULL_CHECK_UP_TO", 3)
     with c.uow(readonly=True) as u:
-        _, size = ledger.latest(u, actor=c.bruno, count=1)
-        check = ledger.page_check(u, actor=c.bruno, latest=2)
+        page = ledger.journal_page(u, actor=c.bruno, shown=4, latest=2)
         full = ledger.check(u, actor=c.bruno)
+    check, size = page.check, page.size
     assert check.ok and check.partial
     assert (check.entries, check.total) == (2, size)
+    # The page shows more entries than it checks, read once for both.
+    assert [e.seq for e in page.newest] == list(range(size - 3, size + 1))
     assert full.ok and not full.partial and full.entries == size
 
 
@@ -46,7 +48,7 @@ def test_an_entry_is_reversed_once(community: Community) -> None:
     c = community
     deposits(c, 2)
     with c.uow(readonly=True) as u:
-        newest, _ = ledger.latest(u, actor=c.admin, count=1)
+        newest = ledger.journal_page(u, actor=c.admin, shown=1).newest
     target = newest[0].seq
     with c.uow() as u:
         undone = ledger.reverse_entry(u, actor=c.admin, seq=target, reason="typo", now=c.clock())
@@ -61,5 +63,5 @@ def test_an_entry_is_reversed_once(community: Community) -> None:
         ledger.reverse_entry(u, actor=c.admin, seq=10_000, reason="none", now=c.clock())
     with c.uow(readonly=True) as u:
         assert ledger.check(u, actor=c.admin).ok
-        _, size = ledger.latest(u, actor=c.admin, count=1)
+        size = ledger.journal_page(u, actor=c.admin, shown=0).size
     assert size == undone.seq

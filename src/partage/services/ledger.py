@@ -189,32 +189,41 @@ def journal(
     return uow.ledger.journal(actor.org_id, account_prefix=account, after=after, limit=limit)
 
 
-def latest(uow: UnitOfWork, *, actor: Actor, count: int) -> tuple[list[RecordedEntry], int]:
-    """The newest ``count`` entries, in order, and how many the journal holds."""
-    size, _ = uow.ledger.size(actor.org_id)
-    return uow.ledger.latest(actor.org_id, count), size
-
-
 def payouts(uow: UnitOfWork, *, actor: Actor) -> list[RecordedEntry]:
     return uow.ledger.journal(actor.org_id, cause_prefix="payout:")
 
 
-def page_check(uow: UnitOfWork, *, actor: Actor, latest: int | None = None) -> BookCheck:
-    """The check a page shows on every view: the whole journal up to ``FULL_CHECK_UP_TO``
-    entries (well under a second), or up to ``latest`` (default ``LATEST_CHECKED``); above,
-    the numbering of the whole journal and the balance, chain and hashes of its newest
-    ``latest`` entries, linked to the stored hash of the entry before them. The full check
-    of a million entries takes a minute: it is :func:`check` (``partage ledger check``)."""
+@dataclass(frozen=True, slots=True)
+class JournalPage:
+    """What a page shows of the journal: its newest entries, its size and its check."""
+
+    newest: list[RecordedEntry]
+    size: int
+    check: BookCheck
+
+
+def journal_page(
+    uow: UnitOfWork, *, actor: Actor, shown: int, latest: int | None = None
+) -> JournalPage:
+    """The newest ``shown`` entries, in order, how many the journal holds, and the check a
+    page shows on every view: the whole journal up to ``FULL_CHECK_UP_TO`` entries (well
+    under a second), or up to ``latest`` (default ``LATEST_CHECKED``); above, the numbering
+    of the whole journal and the balance, chain and hashes of its newest ``latest`` entries,
+    linked to the stored hash of the entry before them. The journal's size is read once and
+    the newest entries once, for both. The full check of a million entries takes a minute:
+    it is :func:`check` (``partage ledger check``)."""
+    _require_reader(actor)
     latest = LATEST_CHECKED if latest is None else latest
     size, highest = uow.ledger.size(actor.org_id)
     if size <= max(FULL_CHECK_UP_TO, latest):
-        return check(uow, actor=actor)
-    _require_reader(actor)
-    newest = uow.ledger.latest(actor.org_id, latest)
-    after = newest[0].seq - 1
+        newest = uow.ledger.latest(actor.org_id, shown, highest)
+        return JournalPage(newest, size, check(uow, actor=actor))
+    read = uow.ledger.latest(actor.org_id, max(latest, shown), highest)
+    checked = read[max(0, len(read) - latest) :]
+    after = checked[0].seq - 1
     before = uow.ledger.entry(actor.org_id, after)
     books = check_books(
-        newest, after=after, prev_hash=before.hash if before is not None else GENESIS_HASH
+        checked, after=after, prev_hash=before.hash if before is not None else GENESIS_HASH
     )
     problems = books.problems
     if highest != size:
@@ -225,7 +234,11 @@ def page_check(uow: UnitOfWork, *, actor: Actor, latest: int | None = None) -> B
                 f"{size} entries are numbered up to {highest}: numbers are missing",
             ),
         )
-    return BookCheck(entries=books.entries, problems=problems, total=size)
+    return JournalPage(
+        read[max(0, len(read) - shown) :],
+        size,
+        BookCheck(entries=books.entries, problems=problems, total=size),
+    )
 
 
 def _require_reader(actor: Actor) -> None:

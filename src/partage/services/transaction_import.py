@@ -124,7 +124,6 @@ class _Importer:
 
     def __init__(self, uow: UnitOfWork, actor: Actor, setup: Setup, now: datetime) -> None:
         self.uow = uow
-        self.actor = actor
         self.org_id = actor.org_id
         self.code = actor.organization.currency.code
         self.now = now

@@ -10,7 +10,7 @@ whatever their number, as the guard requires.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -135,16 +135,13 @@ class LedgerRepository:
         found = self._entries(org_id, select_by=t.ledger_entries.c.seq == seq)
         return found[0] if found else None
 
-    def latest(self, org_id: int, count: int) -> list[RecordedEntry]:
-        """The newest ``count`` entries, in order, read by number (a page of a million)."""
-        e = t.ledger_entries.c
-        newest = self.conn.execute(
-            select(func.max(e.seq)).where(e.organization_id == org_id)
-        ).scalar_one()
-        if newest is None:
+    def latest(self, org_id: int, count: int, highest: int) -> list[RecordedEntry]:
+        """The ``count`` entries numbered up to ``highest`` (the newest, as :meth:`size`
+        gives it), in order, read by number (a page of a million)."""
+        if count <= 0 or highest <= 0:
             return []
-        first = max(1, int(newest) - count + 1)
-        return self._entries(org_id, select_by=e.seq.between(first, int(newest)))
+        first = max(1, highest - count + 1)
+        return self._entries(org_id, select_by=t.ledger_entries.c.seq.between(first, highest))
 
     def reversal_of(self, org_id: int, seq: int) -> int | None:
         """The number of the entry that reverses entry ``seq``, if one does."""
@@ -155,18 +152,30 @@ class LedgerRepository:
         return None if found is None else int(found)
 
     def _entries(self, org_id: int, *, select_by: Any) -> list[RecordedEntry]:
-        e, p = t.ledger_entries.c, t.ledger_postings.c
+        e = t.ledger_entries.c
         entries = self.conn.execute(
             select(t.ledger_entries).where(e.organization_id == org_id, select_by).order_by(e.seq)
         ).all()
+        return self._with_postings(org_id, entries)
+
+    def _with_postings(
+        self, org_id: int, entries: Sequence[Any], *, scattered: bool = False
+    ) -> list[RecordedEntry]:
+        """``entries`` (rows, in order) with their postings, read raw — a broken entry is
+        shown, not refused — over the numbers they span, or, ``scattered`` (a filtered
+        journal), for their numbers alone."""
         if not entries:
             return []
+        p = t.ledger_postings.c
+        which = (
+            p.entry_seq.in_([e.seq for e in entries])
+            if scattered
+            else p.entry_seq.between(entries[0].seq, entries[-1].seq)
+        )
         postings: dict[int, list[Posting]] = defaultdict(list)
         for row in self.conn.execute(
             select(p.entry_seq, p.account, p.amount, p.currency)
-            .where(
-                p.organization_id == org_id, p.entry_seq.between(entries[0].seq, entries[-1].seq)
-            )
+            .where(p.organization_id == org_id, which)
             .order_by(p.entry_seq, p.line)
         ):
             postings[row.entry_seq].append(_raw_posting(row.account, row.amount, row.currency))
@@ -200,45 +209,16 @@ class LedgerRepository:
             )
             query = query.where(t.ledger_entries.c.seq.in_(seqs))
         entries = self.conn.execute(query.order_by(t.ledger_entries.c.seq)).all()
-        postings: dict[int, list[Posting]] = defaultdict(list)
-        p_query = select(t.ledger_postings).where(t.ledger_postings.c.organization_id == org_id)
-        if entries and (cause is not None or cause_prefix or account_prefix):
-            p_query = p_query.where(t.ledger_postings.c.entry_seq.in_([e.seq for e in entries]))
-        elif entries and (after or limit is not None):
-            p_query = p_query.where(
-                t.ledger_postings.c.entry_seq.between(entries[0].seq, entries[-1].seq)
-            )
-        for row in self.conn.execute(
-            p_query.order_by(t.ledger_postings.c.entry_seq, t.ledger_postings.c.line)
-        ):
-            postings[row.entry_seq].append(_raw_posting(row.account, row.amount, row.currency))
-        return [_recorded(e, postings[e.seq]) for e in entries]
+        filtered = cause is not None or bool(cause_prefix) or bool(account_prefix)
+        return self._with_postings(org_id, entries, scattered=filtered)
 
     def journal_pages(self, org_id: int, *, page: int = 5_000) -> Iterator[RecordedEntry]:
         """Every entry in order, read ``page`` entries at a time, so that checking a million
         entries holds one page in memory, not the whole journal."""
-        e, p = t.ledger_entries.c, t.ledger_postings.c
         after = 0
-        while True:
-            entries = self.conn.execute(
-                select(t.ledger_entries)
-                .where(e.organization_id == org_id, e.seq > after)
-                .order_by(e.seq)
-                .limit(page)
-            ).all()
-            if not entries:
-                return
-            first, last = entries[0].seq, entries[-1].seq
-            postings: dict[int, list[Posting]] = defaultdict(list)
-            for row in self.conn.execute(
-                select(p.entry_seq, p.account, p.amount, p.currency)
-                .where(p.organization_id == org_id, p.entry_seq.between(first, last))
-                .order_by(p.entry_seq, p.line)
-            ):
-                postings[row.entry_seq].append(_raw_posting(row.account, row.amount, row.currency))
-            for row in entries:
-                yield _recorded(row, postings[row.seq])
-            after = last
+        while entries := self.journal(org_id, after=after, limit=page):
+            yield from entries
+            after = entries[-1].seq
 
     def balances(self, org_id: int, *, prefix: str | None = None) -> dict[tuple[str, str], int]:
         """Debit sums per (account, currency), computed by the database."""

@@ -27,7 +27,7 @@ def ledger_context(request: Request, uow: UnitOfWork, actor: Actor) -> dict[str,
     names: dict[int, str] = frame["names"]
     round_names = {r.id: r.name for r in rounds.rounds(uow, actor=actor)}
     _ = gettext(request)
-    newest, entry_count = ledger.latest(uow, actor=actor, count=SHOWN_ENTRIES)
+    page = ledger.journal_page(uow, actor=actor, shown=SHOWN_ENTRIES)
     # One pass over the postings for both tables (a million entries hold six million).
     balances = ledger.balances(uow, actor=actor)
     owed = [
@@ -38,10 +38,10 @@ def ledger_context(request: Request, uow: UnitOfWork, actor: Actor) -> dict[str,
     return {
         **frame,
         # Newest first: the latest movements are what a reader looks for.
-        "entries": list(reversed(newest)),
-        "entry_count": entry_count,
+        "entries": list(reversed(page.newest)),
+        "entry_count": page.size,
         "balances": [b for b in balances if b.amount.minor],
-        "check": ledger.page_check(uow, actor=actor),
+        "check": page.check,
         "account": lambda account: account_label(account, names, round_names, _),
         "title": lambda rec: entry_title(rec.entry.cause, rec.entry.memo, names, round_names, _),
         "owed": owed,

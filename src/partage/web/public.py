@@ -71,7 +71,7 @@ def public_context(request: Request, uow: UnitOfWork, actor: Actor) -> dict[str,
         "status_text": STATUS_TEXT,
         "resolution_text": RESOLUTION_TEXT,
         "redirect_label": lambda target: redirect_label(target, names, _),
-        "check": ledger.page_check(uow, actor=actor),
+        "check": ledger.journal_page(uow, actor=actor, shown=0).check,
         "payout_member": payout_member,
         # Decisions and their outcomes, never who voted what: the public reader sees counts.
         "decisions": governance.public_decisions(uow, actor=actor),
