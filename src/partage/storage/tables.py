@@ -59,6 +59,14 @@ def _organization_key() -> ForeignKeyConstraint:
 
 Stamp = UtcDateTime()
 
+
+def _partial_index(name: str, *columns: str, where: str, unique: bool = False) -> Index:
+    """An index over only the rows ``where`` holds, on both databases."""
+    return Index(
+        name, *columns, unique=unique, sqlite_where=text(where), postgresql_where=text(where)
+    )
+
+
 users = Table(
     "users",
     metadata,
@@ -447,12 +455,8 @@ ledger_entries = Table(
     _organization_key(),
     Index("ix_ledger_entries_cause", "organization_id", "cause"),
     # Partial: few entries reverse another; finding an entry's reversal is one probe.
-    Index(
-        "ix_ledger_entries_reverses",
-        "organization_id",
-        "reverses",
-        sqlite_where=text("reverses IS NOT NULL"),
-        postgresql_where=text("reverses IS NOT NULL"),
+    _partial_index(
+        "ix_ledger_entries_reverses", "organization_id", "reverses", where="reverses IS NOT NULL"
     ),
 )
 
@@ -791,13 +795,12 @@ transactions = Table(
     _organization_key(),
     UniqueConstraint("organization_id", "reference", name="uq_transactions_reference"),
     # Partial: imported rows, which have no key, are not indexed by it.
-    Index(
+    _partial_index(
         "uq_transactions_idempotency",
         "organization_id",
         "idempotency_key",
+        where="idempotency_key IS NOT NULL",
         unique=True,
-        sqlite_where=text("idempotency_key IS NOT NULL"),
-        postgresql_where=text("idempotency_key IS NOT NULL"),
     ),
     Index("ix_transactions_occurred", "organization_id", "occurred_at"),
     Index("ix_transactions_payee", "organization_id", "payee_id"),
@@ -920,14 +923,13 @@ unit_operations = Table(
     ),
     UniqueConstraint("organization_id", "reverses", name="uq_unit_operations_reverses"),
     # A contribution earns a unit once, unless that earning was reversed.
-    Index(
+    _partial_index(
         "uq_unit_operations_earning",
         "organization_id",
         "contribution_id",
         "unit_code",
+        where="contribution_id IS NOT NULL AND reversed_by IS NULL",
         unique=True,
-        sqlite_where=text("contribution_id IS NOT NULL AND reversed_by IS NULL"),
-        postgresql_where=text("contribution_id IS NOT NULL AND reversed_by IS NULL"),
     ),
     Index("ix_unit_operations_unit", "organization_id", "unit_code", "id"),
 )
